@@ -1,0 +1,211 @@
+"""The plain-text cleaner on the five samples, on fixtures from other portals, and rule by rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from chainatlas.ingest.clean import clean_text
+from chainatlas.ingest.lang import detect_lang
+
+from ._util import DATA, SAMPLES, gold_cases, squash
+
+CASES = gold_cases(SAMPLES / "gold", SAMPLES / "docs") + gold_cases(DATA, DATA)
+IDS = [p.stem for p, _ in CASES]
+
+
+@pytest.mark.parametrize(("path", "gold"), CASES, ids=IDS)
+def test_title_date_lang_as_gold(path, gold):
+    c = clean_text(path.read_text(encoding="utf-8"))
+    assert c.title == gold["title"]
+    assert c.published == gold["published"]
+    assert detect_lang(c.body) == gold["lang"]
+    if "site" in gold:
+        assert c.site == gold["site"]
+
+
+@pytest.mark.parametrize(("path", "gold"), CASES, ids=IDS)
+def test_every_body_sample_kept(path, gold):
+    body = squash(clean_text(path.read_text(encoding="utf-8")).body)
+    missing = [s for s in gold["body_samples"] if squash(s) not in body]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("path", "gold"), CASES, ids=IDS)
+def test_no_junk_sample_leaks(path, gold):
+    c = clean_text(path.read_text(encoding="utf-8"))
+    body = squash(c.body)
+    leaked = [s for s in gold["junk_samples"] if squash(s) in body]
+    assert leaked == []
+    dropped = squash("".join(d.text for d in c.dropped))
+    assert all(squash(s) in dropped for s in gold["junk_samples"])  # dropped, and said so
+
+
+def test_extra_fixtures_are_there():
+    """At least three portals unlike the samples (other markers, menus, footers)."""
+    assert len(gold_cases(DATA, DATA)) >= 3
+
+
+def test_every_dropped_block_has_a_reason():
+    for path, _ in CASES:
+        for d in clean_text(path.read_text(encoding="utf-8")).dropped:
+            assert d.reason and d.text.strip()
+
+
+BODY = (
+    "　　据市工信局消息，今年以来全市生物医药产业保持快速增长，规上企业实现产值215.3亿元，同比增长11.2%。\n"
+    "　　产业园区建设提速\n"
+    "　　高新区生物医药产业园新引进项目14个，总投资86亿元，其中细胞治疗、基因检测项目6个，一批创新药进入临床阶段。\n"
+    "　　下一步，该市将加大招商引资力度，推动产业链上下游协同发展，力争全年产值突破300亿元。\n"
+)
+
+
+def test_dates_only_in_trailing_headline_list_are_not_the_publication_date():
+    junk = "".join(f"某明星官宣离婚引热议{i}\n2024-04-{10 + i} 10:2{i}:00\n" for i in range(6))
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY + junk)
+    assert c.published is None
+    assert c.title == "某市生物医药产业规模持续扩大"
+    assert "明星" not in c.body and "2024-04" not in c.body
+    assert any(d.reason == "headline list" for d in c.dropped)
+
+
+def test_section_heading_between_paragraphs_is_kept():
+    c = clean_text("标题：某市生物医药产业规模持续扩大\n2023年3月31日\n" + BODY)
+    assert "产业园区建设提速" in c.body
+    assert c.title == "某市生物医药产业规模持续扩大"
+    assert c.published == "2023-03-31"
+
+
+def test_scrape_date_banner_is_not_the_publication_date():
+    c = clean_text("今天是2024年6月12日 星期三\n某市生物医药产业规模持续扩大\n" + BODY)
+    assert c.published is None
+
+
+def test_labelled_date_line_below_the_body_is_used():
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY + "（来源：某市日报 发布时间：2023年7月2日）\n相关阅读\n2024-01-01")
+    assert c.published == "2023-07-02"
+    assert c.site == "某市日报"
+
+
+def test_end_marker_cuts_everything_after_it():
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY + "延伸阅读\n" + BODY.replace("某", "另"))
+    assert squash(c.body) == squash(BODY)
+    assert c.dropped[-1].reason == "after end marker “延伸阅读”"
+
+
+def test_end_marker_words_inside_a_body_sentence_do_not_cut():
+    body = BODY + "　　相关内容显示，该市还将新建两个医疗器械检测平台，服务周边企业超过200家，进一步降低企业研发成本。\n"
+    c = clean_text("某市生物医药产业规模持续扩大\n" + body)
+    assert "服务周边企业超过200家" in c.body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "当前位置：首页 > 新闻中心 > 产业动态",
+        "您现在的位置: 首页 » 要闻",
+        "首页 | 新闻 | 政务 | 服务 | 互动",
+        "EN DE FR",
+        "中文 | English",
+        "分享到：微信 微博 QQ空间",
+        "扫一扫在手机打开当前页",
+        "联系电话：0571-87654321",
+        "邮箱：service@example.com.cn",
+        "或微信/手机：13800138000",
+        "http://www.example.com/news/2023/0331/123.html",
+        "苏ICP备12345678号-1",
+    ],
+)
+def test_junk_lines_around_the_body_are_dropped(line):
+    c = clean_text(line + "\n某市生物医药产业规模持续扩大\n" + BODY + line + "\n")
+    assert squash(line) not in squash(c.body)
+    assert squash(line) in squash("".join(d.text for d in c.dropped))
+
+
+def test_inline_paragraph_breaks_are_split():
+    text = "某市生物医药产业规模持续扩大\n" + BODY.replace("\n　　", "　　　")
+    c = clean_text(text)
+    assert c.body.count("\n") == 3
+
+
+def test_banner_and_single_word_lines_are_not_titles():
+    c = clean_text("SITEBANNER\nadmin\nWorkflow\n某市生物医药产业规模持续扩大\n2023-03-31\n" + BODY)
+    assert c.title == "某市生物医药产业规模持续扩大"
+
+
+def test_title_loses_the_site_suffix():
+    c = clean_text("某市生物医药产业规模持续扩大_某市日报_某市新闻网\n2023-03-31\n" + BODY)
+    assert c.title == "某市生物医药产业规模持续扩大"
+
+
+def test_english_header_formats():
+    body = (
+        "Heze City has made the biomedical industry the top priority of its effort to develop its characteristic "
+        "industrial system, officials said. The city now has 120 biomedical companies.\n"
+        "The city plans to attract another 30 projects by 2026, with a focus on cell therapy and medical devices.\n"
+    )
+    c = clean_text("Heze boosts its biomedical industry\nPublished: May 16, 2023 | Source: Xinhua\n" + body)
+    assert c.title == "Heze boosts its biomedical industry"
+    assert c.published == "2023-05-16"
+    assert c.site == "Xinhua"
+    assert detect_lang(c.body) == "en"
+
+
+def test_markdown_front_matter_and_syntax():
+    md = (
+        "---\ntitle: 某市生物医药产业规模持续扩大\ndate: 2023-03-31\n---\n"
+        "# 某市生物医药产业规模持续扩大\n\n"
+        "据**市工信局**消息，今年以来全市生物医药产业保持快速增长，规上企业实现产值215.3亿元，同比增长11.2%。\n\n"
+        "详见[市工信局网站](http://example.com)发布的通知，一批创新药进入临床阶段，产业链上下游协同发展。\n"
+    )
+    c = clean_text(md, markdown=True)
+    assert c.title == "某市生物医药产业规模持续扩大"
+    assert c.published == "2023-03-31"
+    assert "**" not in c.body and "http" not in c.body
+    assert "详见市工信局网站发布的通知" in c.body
+
+
+def test_no_article_gives_an_empty_body():
+    c = clean_text("首页 | 新闻 | 政务 | 服务\n分享到：微信\n版权所有 © 某市新闻网\n")
+    assert c.body == ""
+
+
+def test_full_width_punctuation_is_kept_as_printed():
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY)
+    assert "，" in c.body and "。" in c.body and "％" not in c.body
+
+
+def _sample(stem: str) -> tuple[str, dict]:
+    path, gold = next((p, g) for p, g in CASES if p.stem.startswith(stem))
+    return path.read_text(encoding="utf-8"), gold
+
+
+@pytest.mark.parametrize(
+    ("stem", "markers"),
+    [("001", ["特别声明:", "版权声明:"]),
+     ("003", ["相关内容", "热门资讯"]),
+     ("004", ["相关文章", "版权声明", "扫一扫", "本文链接", "分享给朋友"])],
+)
+def test_structure_alone_finds_the_body_when_markers_are_missing(stem, markers):
+    """Without the end markers, the headline lists, disclaimers and teasers still go."""
+    raw, gold = _sample(stem)
+    for m in markers:
+        raw = raw.replace(m, "")
+    c = clean_text(raw)
+    body = squash(c.body)
+    assert [s for s in gold["body_samples"] if squash(s) not in body] == []
+    assert [s for s in gold["junk_samples"] if squash(s) in body] == []
+    assert (c.title, c.published) == (gold["title"], gold["published"])
+
+
+def test_english_bullets_without_full_stops_are_body():
+    raw, gold = _sample("000")
+    c = clean_text(raw.replace(" - ", "\n- "))
+    assert c.title == gold["title"] and c.published == gold["published"]
+    assert "Carson Cell is actively" in c.body and c.body.count("\n") >= 10
+    assert detect_lang(c.body) == "en"
+
+
+def test_a_page_of_short_sentences_still_has_a_body():
+    c = clean_text("Short news\n2024-01-02\nThe park covers 10 sq km.\nIt hosts 200 firms.\nOther story")
+    assert c.body == "The park covers 10 sq km.\nIt hosts 200 firms."
+    assert c.published == "2024-01-02"
