@@ -1,5 +1,5 @@
-"""Resolve stage: turns per-document entities into cross-document canonical keys."""
+"""Resolve stage: decides which per-document entities are one entity across documents."""
 
-from chainatlas.resolve.keys import entity_key, normalise_name
+from chainatlas.resolve.keys import entity_key, normalize_name
 
-__all__ = ["entity_key", "normalise_name"]
+__all__ = ["entity_key", "normalize_name"]

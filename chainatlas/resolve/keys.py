@@ -1,9 +1,9 @@
 """Canonical keys: the one place that decides which mentions are the same entity.
 
 Precision first: two surface forms share a key only when they are the same
-normalised string or the same administrative code. Looser merges (short names,
-region prefixes, English/Chinese pairs) are made by explicit, explained rules
-in this package, never by the store.
+normalised string or carry the same administrative code. Looser merges (short
+names, region prefixes, English/Chinese pairs) are explicit, explained rules of
+this package, never something the store guesses.
 """
 
 from __future__ import annotations
@@ -13,16 +13,22 @@ import unicodedata
 
 from chainatlas.model import Entity
 
-_PUNCT = re.compile(r"[\s\"'“”‘’《》()（）【】\[\]·,，.。、]")
+_SPACES = re.compile(r"\s+")
+_QUOTES = re.compile(r"[\"'“”‘’《》「」『』]")
 
 
-def normalise_name(name: str) -> str:
-    """NFKC, lower-case, without spaces, quotes and brackets (as the scorer does)."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", name or "").lower())
+def normalize_name(name: str) -> str:
+    """NFKC, case-folded, quotes dropped, whitespace collapsed: the comparable form of a name.
+
+    NFKC already maps full-width brackets and letters to their ASCII forms, so
+    北大医学部（泰州） and 北大医学部(泰州) compare equal.
+    """
+    text = _QUOTES.sub("", unicodedata.normalize("NFKC", name or "").casefold())
+    return _SPACES.sub(" ", text).strip()
 
 
 def entity_key(entity: Entity) -> str:
-    """``type:code`` for regions with an admin code, else ``type:normalised name``."""
+    """A region's 6-digit code when known, else its normalised name (unique per type in the store)."""
     if entity.type == "region" and entity.code:
-        return f"region:{entity.code}"
-    return f"{entity.type}:{normalise_name(entity.name)}"
+        return entity.code.strip()
+    return normalize_name(entity.name)
