@@ -24,22 +24,20 @@ from chainatlas.model import Document
 Component = Callable[[Document], Document]
 
 # Order matters: later components read what earlier ones added
-# (organisations skip spans already claimed by regions and parks, facts read all).
+# (regions skip mentions inside organisation and park names; facts read all).
 DEFAULT_COMPONENTS: tuple[str, ...] = (
     "quantities",
-    "regions",
     "parks",
     "organizations",
-    "aliases",
+    "regions",
 )
 
 # Modules that define components; imported lazily so a bare import stays cheap.
 _COMPONENT_MODULES: tuple[str, ...] = (
     "chainatlas.extract.quantities",
-    "chainatlas.extract.regions",
     "chainatlas.extract.parks",
     "chainatlas.extract.organizations",
-    "chainatlas.extract.aliases",
+    "chainatlas.extract.regions",
 )
 
 
