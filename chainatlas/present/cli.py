@@ -164,7 +164,7 @@ def search(
         raise typer.Exit(0)
     for h in hits:
         out.print(Text(f"{h.title or '(untitled)'}", style="bold"), Text(f"  {h.published or 'no date'}  {h.source}", style="dim"))
-        out.print(_highlight(h.snippet))
+        out.print(_highlight(h.marked))
         out.print()
 
 
@@ -185,10 +185,10 @@ def regions() -> None:
     for r in rows:
         t.add_row(
             f"{r.name}\n[dim]{r.code or ''}[/]",
-            str(r.documents),
-            _clip(r.organizations, r.organization_count),
-            _clip(r.parks, r.park_count),
-            "\n".join(r.headlines) or "[dim]—[/]",
+            str(r.document_count),
+            _clip([o.name for o in r.organizations], r.organization_count),
+            _clip([p.name for p in r.parks], r.park_count),
+            "\n".join(f"{f.text}" for f in r.figures[:4]) or "[dim]—[/]",
         )
     out.print(t)
 
@@ -213,8 +213,8 @@ def show(name: Annotated[str, typer.Argument(help="An entity name or alias.")]) 
     kind = f" / {view.kind}" if view.kind else ""
     out.print(Text(view.name, style="bold"), Text(f"  {view.type}{kind}" + (f"  code {view.code}" if view.code else ""), style="dim"))
     if view.aliases:
-        out.print("aliases: " + "、".join(view.aliases))
-    out.print(f"{len(view.mentions)} mentions in {len({m.document_id for m in view.mentions})} documents")
+        out.print("aliases: " + "、".join(a.alias for a in view.aliases))
+    out.print(f"{view.mention_count} mentions in {view.document_count} documents")
     for m in view.mentions[:50]:
         out.print(Text(f"[{m.document_id}] {m.title or ''}  {m.published or ''}", style="dim"))
         sent = m.sentence
@@ -256,6 +256,427 @@ def eval_(
     finally:
         sys.argv = argv
         os.unlink(pred)
+
+
+# ---------------------------------------------------------------- tracker and fact curation
+# `chainatlas tracker …` (project / lead / cluster lists) and `chainatlas facts …` (verdicts on facts).
+
+tracker_app = typer.Typer(
+    no_args_is_help=True,
+    help="Project, lead and cluster lists (重点项目建设清单 …): sync from facts, edit, history, import, export.",
+)
+facts_app = typer.Typer(
+    no_args_is_help=True,
+    help="Curate extracted facts: confirm, reject or correct them; verdicts survive re-extraction.",
+)
+app.add_typer(tracker_app, name="tracker")
+app.add_typer(facts_app, name="facts")
+
+ActorOption = Annotated[
+    str | None, typer.Option("--actor", help="Who is acting (default: $CHAINATLAS_ACTOR, else $USER).")
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _money(amount: float | None, currency: str | None) -> str:
+    """12亿元 / 3000万元 for yuan, as people read them in a list."""
+    if amount is None:
+        return ""
+    if currency not in (None, "CNY"):
+        return f"{amount:,.0f} {currency}"
+    for factor, word in ((1e8, "亿元"), (1e4, "万元")):
+        if amount >= factor:
+            return f"{amount / factor:,.4f}".rstrip("0").rstrip(".") + word
+    return f"{amount:,.0f}元"
+
+
+def _changes_line(changes) -> str:
+    return "; ".join(f"{c.field} {c.old if c.old is not None else '—'} → {c.new if c.new is not None else '—'}"
+                     for c in changes)
+
+
+@tracker_app.command("sync")
+def tracker_sync(actor: ActorOption = None) -> None:
+    """Create and refresh items from extracted project / investment facts (user edits are kept)."""
+    from chainatlas.analyse.tracker import sync_from_facts
+
+    report = sync_from_facts(_open_store(), actor=actor)
+    out.print(f"{report.facts} facts read: {len(report.created)} items created, {len(report.updated)} updated, "
+              f"{report.linked} evidence links added or refreshed, {report.unlinked} dropped, "
+              f"{len(report.skipped)} facts skipped")
+    for item_id, name, kept, extracted in report.conflicts:
+        out.print(f"  item {item_id}: kept your {name} {kept!r}; extraction now says {extracted!r}")
+    for item_id, name in report.removed:
+        out.print(f"  item {item_id} {name}: removed (its facts are gone or rejected, nobody had edited it)")
+    for item_id in report.unsupported:
+        out.print(f"  item {item_id}: no supporting fact left (kept: a person edited it)")
+
+
+@tracker_app.command("list")
+def tracker_list(
+    kind: Annotated[str | None, typer.Option(help="project, lead or cluster.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region name (德州 matches 德州市).")] = None,
+    status: Annotated[str | None, typer.Option(help="A status, e.g. 在建.")] = None,
+    list_name: Annotated[str | None, typer.Option("--list", help="List name, e.g. 重点项目建设清单.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Items this person owns.")] = None,
+) -> None:
+    """Tracker items, filtered; ✎ marks a status a person set."""
+    from chainatlas.analyse.tracker import region_key, tracker
+
+    items = tracker(_open_store()).items(kind=kind, status=status, list_name=list_name, owner=owner,
+                                         region=region, region_key=region_key)
+    if not items:
+        out.print("no tracker items" + (" match" if any((kind, region, status, list_name, owner)) else
+                                        ": run `chainatlas tracker sync` or `chainatlas tracker add`"))
+        raise typer.Exit(0)
+    t = Table(box=None)
+    for col in ("id", "kind", "list", "name", "region", "status", "amount", "owner", "next step", "due"):
+        t.add_column(col, justify="right" if col in ("id", "amount") else "left", overflow="fold")
+    for i in items:
+        mark = " ✎" if i.source_of("status") == "user" else ""
+        t.add_row(str(i.id), i.kind, i.list_name or "", i.name, i.region or "", (i.status or "") + mark,
+                  _money(i.amount, i.currency), i.owner or "", i.next_step or "", i.due.isoformat() if i.due else "")
+    out.print(t)
+
+
+@tracker_app.command("show")
+def tracker_show(item_id: Annotated[int, typer.Argument(help="Item id.")]) -> None:
+    """One item: every field with who set it (user / extracted) and the facts behind it."""
+    from chainatlas.analyse.tracker import tracker
+    from chainatlas.store.tracker import FIELDS, as_text
+
+    tr = tracker(_open_store())
+    item = tr.item(item_id)
+    if item is None:
+        raise _fail(f"no tracker item with id {item_id}")
+    t = Table("field", "value", "set by", box=None)
+    for name in FIELDS:
+        value = _money(item.amount, item.currency) if name == "amount" else as_text(item.get(name))
+        t.add_row(name, value or "[dim]—[/]", item.source_of(name) or "")
+    out.print(t)
+    out.print(Text(f"created by {item.created_by or '?'} at {item.created_at:%Y-%m-%d %H:%M} UTC, "
+                   f"updated {item.updated_at:%Y-%m-%d %H:%M} UTC", style="dim"))
+    for ev in tr.evidence(item_id):
+        where = f"[{ev.document_id}] {ev.title or ''} {ev.published or ''}" if ev.document_id else "(document gone)"
+        out.print(Text(f"fact {ev.fact_id if ev.fact_id is not None else '—'}  {where}", style="dim"))
+        out.print(ev.sentence or "")
+
+
+@tracker_app.command("add")
+def tracker_add(
+    name: Annotated[str, typer.Option(help="Project, lead or cluster name.")],
+    kind: Annotated[str, typer.Option(help="project, lead or cluster.")] = "project",
+    list_name: Annotated[str | None, typer.Option("--list", help="List name (default: the kind's list).")] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    park: Annotated[str | None, typer.Option()] = None,
+    organization: Annotated[str | None, typer.Option(help="Investor or enterprise.")] = None,
+    segment: Annotated[str | None, typer.Option(help="Industry segment, e.g. 疫苗.")] = None,
+    amount: Annotated[str | None, typer.Option(help="Yuan: 300000000, 3亿元, 3,000万元.")] = None,
+    status: Annotated[str | None, typer.Option(help="See `chainatlas tracker statuses`.")] = None,
+    owner: Annotated[str | None, typer.Option()] = None,
+    next_step: Annotated[str | None, typer.Option()] = None,
+    due: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Add an item by hand; every value given is user-curated."""
+    from chainatlas.analyse.tracker import TrackerError, add_item
+
+    try:
+        item_id = add_item(_open_store(), actor=actor, kind=kind, name=name, list_name=list_name, region=region,
+                           park=park, organization=organization, segment=segment, amount=amount, status=status,
+                           owner=owner, next_step=next_step, due=due, notes=notes)
+    except TrackerError as exc:
+        raise _fail(str(exc), 2) from None
+    out.print(f"added item {item_id}: {name}")
+
+
+@tracker_app.command("update")
+def tracker_update(
+    item_id: Annotated[int, typer.Argument(help="Item id.")],
+    status: Annotated[str | None, typer.Option(help="New status (allowed moves: `tracker statuses`).")] = None,
+    owner: Annotated[str | None, typer.Option()] = None,
+    next_step: Annotated[str | None, typer.Option()] = None,
+    due: Annotated[str | None, typer.Option(help="YYYY-MM-DD; empty to clear.")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    name: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str | None, typer.Option()] = None,
+    list_name: Annotated[str | None, typer.Option("--list")] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    park: Annotated[str | None, typer.Option()] = None,
+    organization: Annotated[str | None, typer.Option()] = None,
+    segment: Annotated[str | None, typer.Option()] = None,
+    amount: Annotated[str | None, typer.Option(help="Yuan: 300000000, 3亿元, 3,000万元.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+    force: Annotated[bool, typer.Option(help="Allow a status move the transition table forbids.")] = False,
+    release: Annotated[list[str] | None, typer.Option(
+        help="Hand a field back to extraction (repeatable): the next sync may change it again.")] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Edit an item: given fields become user-curated and are never overwritten by sync."""
+    from chainatlas.analyse.tracker import TrackerError, TransitionError, update_item
+
+    given = {"status": status, "owner": owner, "next_step": next_step, "due": due, "notes": notes, "name": name,
+             "kind": kind, "list_name": list_name, "region": region, "park": park, "organization": organization,
+             "segment": segment, "amount": amount}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes and not release:
+        raise _fail("nothing to update: give a field option (--status, --owner, …) or --release FIELD", 2)
+    try:
+        done = update_item(_open_store(), item_id, changes, actor=actor, note=note, force=force,
+                           release=release or ())
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    except TransitionError as exc:
+        raise _fail(f"item {item_id}: {exc}; use --force to override", 2) from None
+    except (TrackerError, ValueError) as exc:
+        raise _fail(str(exc), 2) from None
+    out.print(f"item {item_id}: " + (_changes_line(done) or "no change") +
+              (f"; released {', '.join(release)}" if release else ""))
+
+
+@tracker_app.command("history")
+def tracker_history(item_id: Annotated[int, typer.Argument(help="Item id.")]) -> None:
+    """Every change to an item: when, who, which field, old → new, and why."""
+    from chainatlas.analyse.tracker import tracker
+
+    tr = tracker(_open_store())
+    if tr.item(item_id) is None:
+        raise _fail(f"no tracker item with id {item_id}")
+    t = Table("at (UTC)", "actor", "field", "old", "new", "note", box=None)
+    for h in tr.history(item_id):
+        t.add_row(f"{h.at:%Y-%m-%d %H:%M:%S}", h.actor or "", h.field, h.old or "—", h.new or "—", h.note or "")
+    out.print(t)
+
+
+@tracker_app.command("import")
+def tracker_import(
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file with the columns of `tracker export`.")],
+    force: Annotated[bool, typer.Option(help="Allow status moves the transition table forbids.")] = False,
+    actor: ActorOption = None,
+) -> None:
+    """Import a list in one transaction: any bad row and nothing is stored (every error is listed)."""
+    from chainatlas.analyse.tracker import TrackerError
+    from chainatlas.present.tracker_io import ImportFailed, import_items
+
+    try:
+        report = import_items(_open_store(), file, actor=actor, force=force)
+    except ImportFailed as exc:
+        for line in exc.errors:
+            err.print(line, soft_wrap=True, markup=False)
+        raise _fail(str(exc)) from None
+    except TrackerError as exc:
+        raise _fail(str(exc), 2) from None
+    for line in report.warnings:
+        err.print(f"[yellow]warning:[/] {line}", soft_wrap=True)
+    out.print(f"{file}: {report.rows} rows: {len(report.created)} created, {len(report.updated)} updated, "
+              f"{len(report.unchanged)} unchanged")
+
+
+@tracker_app.command("export")
+def tracker_export(
+    file: Annotated[Path, typer.Argument(help="A .csv or .xlsx file to write.")],
+    kind: Annotated[str | None, typer.Option()] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    status: Annotated[str | None, typer.Option()] = None,
+    list_name: Annotated[str | None, typer.Option("--list")] = None,
+) -> None:
+    """Write the items (optionally filtered) with the documented columns (docs/tracker.md)."""
+    from chainatlas.analyse.tracker import TrackerError, region_key, tracker
+    from chainatlas.present.tracker_io import export_items
+
+    store = _open_store()
+    items = tracker(store).items(kind=kind, status=status, list_name=list_name, region=region, region_key=region_key)
+    try:
+        n = export_items(store, file, items)
+    except (TrackerError, OSError) as exc:
+        raise _fail(str(exc), 2) from None
+    out.print(f"{n} items → {file}")
+
+
+@tracker_app.command("statuses")
+def tracker_statuses() -> None:
+    """The statuses and the moves allowed between them (chainatlas/analyse/data/tracker_statuses.yaml)."""
+    from chainatlas.analyse.tracker import vocabulary
+
+    v = vocabulary()
+    t = Table("status", "stage", "may move to", box=None)
+    for status, nexts in v.statuses.items():
+        t.add_row(status, v.stages.get(status, ""), "、".join(nexts) or "—")
+    out.print(t)
+    out.print("lists: " + "; ".join(f"{k} → {n}" for k, n in v.kinds.items()))
+
+
+def _fact_value(key: str, text: str):
+    """--set values: JSON numbers / true / null as such, money words for amounts, else the text."""
+    from chainatlas.analyse.tracker import parse_amount
+
+    try:
+        value = json.loads(text)
+        if value is None or isinstance(value, int | float | bool):
+            return value
+    except ValueError:
+        pass
+    if key in ("amount", "value"):
+        try:
+            return parse_amount(text)
+        except ValueError:
+            pass
+    return text
+
+
+@facts_app.command("list")
+def facts_list(
+    type_: Annotated[str | None, typer.Option("--type", help="project, investment, metric …")] = None,
+    status: Annotated[str | None, typer.Option(help="extracted, confirmed, rejected or corrected.")] = None,
+    document: Annotated[int | None, typer.Option(help="Only this document id.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+) -> None:
+    """Stored facts with their ids (for confirm / reject / correct) and evidence sentences."""
+    from chainatlas.store.tracker import list_facts
+
+    facts = list_facts(_open_store(), types=[type_] if type_ else None, status=status, document_id=document,
+                       limit=limit)
+    if not facts:
+        out.print("no facts match")
+        raise typer.Exit(0)
+    t = Table("id", "type", "status", "args", "sentence", box=None)
+    for f in facts:
+        args = ", ".join(f"{k}={v}" for k, v in f.args.items() if v not in (None, "", [], {}))
+        t.add_row(str(f.id), f.type, f.status, args, f.sentence[:80])
+    out.print(t)
+
+
+def _decide(fact_id: int, status: str, args=None, actor: str | None = None) -> None:
+    from chainatlas.analyse.tracker import default_actor
+
+    who = actor or default_actor()
+    try:
+        decision = _open_store().decide_fact(fact_id, status, args=args, actor=who)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    out.print(f"fact {fact_id} {status} by {who} (decision {decision}); it stays {status} after re-extraction. "
+              f"Run `chainatlas tracker sync` to update the tracker.")
+
+
+@facts_app.command("confirm")
+def facts_confirm(fact_id: Annotated[int, typer.Argument()], actor: ActorOption = None) -> None:
+    """Mark a fact as checked and right."""
+    _decide(fact_id, "confirmed", actor=actor)
+
+
+@facts_app.command("reject")
+def facts_reject(fact_id: Annotated[int, typer.Argument()], actor: ActorOption = None) -> None:
+    """Mark a fact as wrong: tracker sync ignores it from now on."""
+    _decide(fact_id, "rejected", actor=actor)
+
+
+@facts_app.command("correct")
+def facts_correct(
+    fact_id: Annotated[int, typer.Argument()],
+    set_: Annotated[list[str], typer.Option("--set", help="FIELD=VALUE, repeatable (amount=3亿元, status=开工).")],
+    actor: ActorOption = None,
+) -> None:
+    """Correct a fact's fields; the other fields keep their extracted values."""
+    from chainatlas.store.tracker import list_facts
+
+    found = list_facts(_open_store(), fact_ids=[fact_id])
+    if not found:
+        raise _fail(f"no fact with id {fact_id}")
+    args = dict(found[0].args)
+    for pair in set_:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise _fail(f"--set {pair!r}: expected FIELD=VALUE", 2)
+        args[key.strip()] = _fact_value(key.strip(), value.strip())
+    _decide(fact_id, "corrected", args=args, actor=actor)
+
+
+# ---------------------------------------------------------------- end of tracker and fact curation
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps the atlas on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    read_token_required: Annotated[
+        bool, typer.Option("--read-token-required", help="Reading needs a token too (writing always does).")
+    ] = False,
+    open_reads: Annotated[
+        bool, typer.Option("--open-reads", help="Let anyone read when listening beyond 127.0.0.1.")
+    ] = False,
+    max_upload_mb: Annotated[float, typer.Option(min=0.01, help="Largest article upload, in MB.")] = 5.0,
+) -> None:
+    """Serve the web atlas (pages and the JSON API under /api/v1) and print its URL."""
+    import uvicorn
+
+    from chainatlas.present.web import create_app
+
+    local = host in LOOPBACK
+    read_open = not read_token_required and (local or open_reads)
+    store = _open_store()
+    web = create_app(store=store, read_open=read_open, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"ChainAtlas web atlas: [bold]http://{shown}:{port}/[/]  (atlas {state.db})")
+    out.print("reading: " + ("open" if read_open else "needs a token (log in at /login)")
+              + "; writing needs a token (`chainatlas token create`)")
+    if not local and read_open:
+        err.print("[yellow]warning:[/] anyone who can reach this address can read the atlas")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+token_app = typer.Typer(no_args_is_help=True, help="API tokens for the web atlas (writes always need one).")
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str | None, typer.Option("--name", help="Who or what the token is for.")] = None,
+    read_only: Annotated[bool, typer.Option("--read-only", help="May read, never change anything.")] = False,
+) -> None:
+    """Make a token and print it once (only a salted hash is kept)."""
+    from chainatlas.store.tokens import create_token
+
+    new = create_token(_open_store(), name=name, read_only=read_only)
+    err.print(f"token {new.info.id}" + (f" ({name})" if name else "") + (" read-only" if read_only else " read-write")
+              + " created; it is shown only now:")
+    sys.stdout.write(new.token + "\n")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token: id, name, rights, when made, last used, revoked."""
+    from chainatlas.store.tokens import list_tokens
+
+    rows = list_tokens(_open_store())
+    if not rows:
+        out.print("no tokens yet: `chainatlas token create --name NAME`")
+        raise typer.Exit(0)
+    t = Table("id", "name", "prefix", "rights", "created", "last used", "revoked", box=None)
+    for r in rows:
+        t.add_row(str(r.id), r.name or "", f"cat_{r.prefix}_…", "read-only" if r.read_only else "read-write",
+                  f"{r.created_at:%Y-%m-%d %H:%M}", f"{r.last_used_at:%Y-%m-%d %H:%M}" if r.last_used_at else "",
+                  f"{r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "")
+    out.print(t)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID", help="The id `token list` shows.")]) -> None:
+    """Revoke a token: it stops working at once (403)."""
+    from chainatlas.store.tokens import revoke_token
+
+    info = revoke_token(_open_store(), token_id)
+    if info is None:
+        err.print(f"[red]error:[/] no token with id {token_id}")
+        raise typer.Exit(1)
+    out.print(f"token {token_id} revoked")
 
 
 def main() -> None:
