@@ -30,6 +30,12 @@ DEFAULT_COMPONENTS: tuple[str, ...] = (
     "parks",
     "organizations",
     "regions",
+    "dates",
+    "metrics",
+    "projects",
+    "roles",
+    "products",
+    "events",
 )
 
 # Modules that define components; imported lazily so a bare import stays cheap.
@@ -38,6 +44,12 @@ _COMPONENT_MODULES: tuple[str, ...] = (
     "chainatlas.extract.parks",
     "chainatlas.extract.organizations",
     "chainatlas.extract.regions",
+    "chainatlas.extract.facts.dates",
+    "chainatlas.extract.facts.metrics",
+    "chainatlas.extract.facts.projects",
+    "chainatlas.extract.facts.roles",
+    "chainatlas.extract.facts.products",
+    "chainatlas.extract.facts.events",
 )
 
 

@@ -1,0 +1,514 @@
+"""Shared helpers for the fact components: data files, sentences, clauses, mentions.
+
+Why one context object: every fact family asks the same questions (which sentence holds
+this offset, which region or park is the nearest subject, which quantities lie in this
+clause), so they are answered from sorted arrays built once per document.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chainatlas.model import Document, Entity, Fact, Quantity
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+SUBJECT_TYPES = ("region", "park", "organization")
+# Organisations that are never the subject of an industry figure or a project investor.
+NON_ACTOR_KINDS = frozenset({"government", "media"})
+
+_SENT_STOP = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)")
+_SENT_CHARS = re.compile(r"[。！？!?；;\n.]")
+# English only: a bullet (" - By 2024"), a citation mark before a capital ("[1][4] Pharmaceutical
+# Manufacturing") and a full stop with the space lost in scraping ("development.There are")
+# also end a sentence.
+_SENT_STOP_EN = re.compile(r"[。！？!?；;\n]|\.(?=\s|$)|\s+-\s+(?=[A-Z])|(?<=\])\s+(?=[A-Z])|(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+# Clause breaks: Chinese and ASCII commas and colons, but not a thousands separator (1,005).
+_CLAUSE_STOP = re.compile(r"[，：:]|,(?![0-9]{3}(?![0-9]))|(?<![0-9]),")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+# --------------------------------------------------------------------------- data files
+
+
+@functools.cache
+def load_yaml(name: str) -> dict[str, Any]:
+    """A facts data file as a dict; a clear one-line error names the file."""
+    path = DATA / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuntimeError(f"facts: cannot read data file {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(f"facts: {path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"facts: {path}: expected a mapping at the top level")
+    return data
+
+
+def words(values: Iterable[Any] | None) -> tuple[str, ...]:
+    """Non-empty strings of a data list, longest first (so alternations prefer long words)."""
+    out = {str(v).strip() for v in values or () if v is not None and str(v).strip()}
+    return tuple(sorted(out, key=lambda w: (-len(w), w)))
+
+
+def alternation(values: Iterable[str], *, en: bool = False) -> str:
+    """A regex alternation of literal words, longest first; English words on word boundaries."""
+    ws = words(values)
+    if not ws:
+        return r"(?!x)x"
+    body = "|".join(re.escape(w) for w in ws)
+    return rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])" if en else f"(?:{body})"
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def norm_space(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass(slots=True)
+class Mention:
+    """One printed mention of an entity (outermost: a region inside a park name is dropped)."""
+
+    start: int
+    end: int
+    entity: Entity
+
+    @property
+    def type(self) -> str:
+        return self.entity.type
+
+
+def sentence_spans(text: str, en: bool = False) -> list[tuple[int, int]]:
+    """Sentences as (start, end), split like ``Document.sentence_at`` (。！？；, newline, '. ')."""
+    spans: list[tuple[int, int]] = []
+    prev = 0
+    if not en:
+        n = len(text)
+        for m in _SENT_CHARS.finditer(text):
+            i = m.start()
+            ch = text[i]
+            if ch == "." and not (i + 1 == n or text[i + 1].isspace()):
+                continue
+            end = i if ch == "\n" else i + 1
+            _add_trimmed(text, prev, end, spans)
+            prev = i + 1
+        _add_trimmed(text, prev, n, spans)
+        return spans
+    for m in _SENT_STOP_EN.finditer(text):
+        end = m.start() if m.group() == "\n" or m.group().strip() in ("-", "") else m.end()
+        _add_trimmed(text, prev, end, spans)
+        prev = m.end()
+    _add_trimmed(text, prev, len(text), spans)
+    return spans
+
+
+def _add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+class Context:
+    """Per-document lookups shared by all fact families (built once, read many times)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lang = doc.lang or "zh"
+        self.en = self.lang == "en"
+        self.sentences = sentence_spans(doc.text, self.en)
+        self._sent_starts = [s for s, _ in self.sentences]
+        self.quantities: list[Quantity] = sorted(doc.quantities, key=lambda q: (q.start, q.end))
+        self._q_starts = [q.start for q in self.quantities]
+        self.mentions = _outer_mentions(doc.entities)
+        self._m_starts = [m.start for m in self.mentions]
+        self.main_region = _main_region(doc.entities)
+        self.main_subject = _main_subject(self.mentions, doc.title)
+        self._dates: list[Any] | None = None
+        self._n_entities = len(doc.entities)
+        self.memo: dict[Any, Any] = {}  # per-document cache (quantity readings …)
+        self._clause_stops = [m.start() for m in _CLAUSE_STOP.finditer(doc.text)]
+
+    # -- spans
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self._sent_starts, pos) - 1
+        if i >= 0:
+            s, e = self.sentences[i]
+            if s <= pos < e or (pos == e and e == s):
+                return s, e
+            if pos >= e:  # in trailing whitespace between sentences
+                return s, e
+        return (pos, pos)
+
+    def sentence_index(self, pos: int) -> int:
+        return max(bisect_right(self._sent_starts, pos) - 1, 0)
+
+    def clause(self, pos: int, end: int | None = None) -> tuple[int, int]:
+        """The clause around pos..end inside its sentence (commas and colons split clauses)."""
+        end = pos if end is None else end
+        s, e = self.sentence(pos)
+        stops = self._clause_stops
+        i = bisect_left(stops, pos) - 1
+        left = stops[i] + 1 if i >= 0 and stops[i] >= s else s
+        j = bisect_left(stops, end)
+        right = stops[j] if j < len(stops) and stops[j] < e else e
+        return left, max(right, end)
+
+    # -- annotations in a span
+    def quantities_in(self, s: int, e: int, kind: str | None = None) -> list[Quantity]:
+        i = bisect_left(self._q_starts, s)
+        out = []
+        while i < len(self.quantities) and self.quantities[i].start < e:
+            q = self.quantities[i]
+            if q.end <= e and (kind is None or q.kind == kind):
+                out.append(q)
+            i += 1
+        return out
+
+    def mentions_in(self, s: int, e: int, types: Iterable[str] = SUBJECT_TYPES,
+                    actors_only: bool = True) -> list[Mention]:
+        types = tuple(types)
+        i = bisect_left(self._m_starts, s)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < e:
+            m = self.mentions[i]
+            if m.end <= e and m.type in types and not (actors_only and is_non_actor(m.entity)):
+                out.append(m)
+            i += 1
+        return out
+
+    def mention_at(self, pos: int, types: Iterable[str] = SUBJECT_TYPES) -> Mention | None:
+        """The mention covering pos, if any."""
+        types = tuple(types)
+        i = bisect_right(self._m_starts, pos) - 1
+        while i >= 0 and i >= bisect_right(self._m_starts, pos) - 4:
+            m = self.mentions[i]
+            if m.start <= pos < m.end and m.type in types:
+                return m
+            i -= 1
+        return None
+
+    # -- subjects
+    def subject_before(self, pos: int, limit: int, types: Iterable[str] = SUBJECT_TYPES) -> Mention | None:
+        """The nearest entity mention before pos (not before limit) that can be a subject.
+
+        Skipped: names that are examples in a list ("扬子江药业、济川药业等1400多家企业"),
+        names followed by 项目 (part of a project name), and in English places after a
+        preposition ("park in Harbin city, Heilongjiang province").
+        """
+        S = _subject_lex()
+        text = self.text
+        cands = self.mentions_in(limit, pos, types)
+        for m in reversed(cands):
+            after = text[m.end:pos]
+            if after[:1] in ("、", "等") or after.startswith(("项目", " project")):
+                continue
+            if re.match(r"^[^，,。；;:：]*等", after):
+                continue
+            if not self.en and text[max(0, m.start - 1):m.start] in S.zh_object_marks:
+                continue  # "占巴南全区的34.4%": the object of a comparison
+            if self.en:
+                if after[:1] == "," and re.match(r",\s*(?:[A-Z][a-z]*\s+(?:province|city|district|county)|and )", after):
+                    continue
+                prev = text[max(0, m.start - 12):m.start].lower().split()
+                if m.type in ("region", "park") and prev and prev[-1] in S.en_locatives:
+                    continue
+            return m
+        return None
+
+    def _opens_clause(self, pos: int) -> bool:
+        """A park word that is the subject: it opens its clause ("2022年,园区工业总产值…")."""
+        if self.mention_at(pos) is not None:
+            return False
+        cl = self.clause(pos)
+        head = self.text[cl[0]:pos].strip().lower()
+        return head in _subject_lex().zh_anaphor_heads or head in ("", "the", "now", "currently")
+
+    def main_entity(self, type_: str, ending: str | None = None) -> Entity | None:
+        """The most mentioned entity of a type (one whose name ends with ``ending`` first)."""
+        ents = [e for e in self.doc.entities if e.type == type_ and e.mentions and not is_non_actor(e)]
+        if ending:
+            ends = [e for e in ents if e.name.endswith(ending) or e.name.lower().endswith(ending)]
+            if ends:
+                ents = ends
+        if not ents:
+            return None
+        return max(ents, key=lambda e: (len(e.mentions), -min(m.start for m in e.mentions)))
+
+    def full_sentence_start(self, pos: int) -> int:
+        """Start of the sentence up to 。！？ (clauses joined by ；share their subject and year);
+        in English the sentence itself."""
+        if self.en:
+            return self.sentence(pos)[0]
+        text = self.text
+        i = max(text.rfind(ch, 0, pos) for ch in "。！？!?\n") + 1
+        while i < pos and text[i].isspace():
+            i += 1
+        return i
+
+    def pick_subject(self, pos: int, sent: tuple[int, int]) -> tuple[str | None, str | None, float]:
+        """(name, type, confidence penalty) of what a figure at pos is about."""
+        S = _subject_lex()
+        text = self.text
+        sent = (min(sent[0], self.full_sentence_start(pos)), sent[1])
+        named = self.subject_before(pos, sent[0])
+        left = text[sent[0]:pos]
+        # a park word standing alone, nearer than any name
+        ana_pos, ana_word = -1, None
+        words_ = S.en_park if self.en else S.zh_park
+        hay = left.lower() if self.en else left
+        for w in words_:
+            i = hay.rfind(w)
+            while i >= 0 and not self._opens_clause(sent[0] + i):
+                i = hay.rfind(w, 0, i)
+            if i > ana_pos:
+                ana_pos, ana_word = i, w
+        if ana_word is not None and (named is None or sent[0] + ana_pos >= named.end):
+            ending = None if self.en else ana_word.removeprefix("该")
+            park = self.main_entity("park", ending) or self.main_entity("park")
+            if park is not None:
+                return park.name, "park", 0.05
+        if named is not None:
+            return named.entity.name, named.type, 0.0
+        # an enterprise word opening the clause: the enterprise named just before
+        cl = self.clause(pos)
+        head = text[cl[0]:pos].lstrip()
+        if self.en:
+            head = head.lower()
+        if any(head.startswith(w) for w in (S.en_firm if self.en else S.zh_firm)):
+            prev = self.mentions_in(max(0, sent[0] - 300), sent[0], ("organization",))
+            prev = [m for m in prev if m.entity.kind in (None, "enterprise")]
+            if prev:
+                return prev[-1].entity.name, "organization", 0.1
+        main = self.main_subject
+        if main is not None:
+            return main.name, main.type, 0.1
+        return None, None, 0.2
+
+    def dates(self) -> list[Any]:
+        """Date expressions of the document (from the ``dates`` component or computed now)."""
+        if self._dates is None:
+            from chainatlas.extract.facts.dates import date_mentions
+
+            self._dates = date_mentions(self.doc)
+        return self._dates
+
+
+@dataclass(frozen=True)
+class _SubjectLex:
+    zh_park: tuple[str, ...]
+    en_park: tuple[str, ...]
+    zh_firm: tuple[str, ...]
+    en_firm: tuple[str, ...]
+    en_locatives: frozenset[str]
+    zh_object_marks: frozenset[str]
+    zh_anaphor_heads: frozenset[str]
+
+
+@functools.cache
+def _subject_lex() -> _SubjectLex:
+    d = load_yaml("facts_metrics.yaml")
+    return _SubjectLex(
+        zh_park=words(d["park_anaphors"]["zh"]),
+        en_park=words(str(w).lower() for w in d["park_anaphors"]["en"]),
+        zh_firm=words(d["enterprise_anaphors"]["zh"]),
+        en_firm=words(str(w).lower() for w in d["enterprise_anaphors"]["en"]),
+        en_locatives=frozenset(str(w).lower() for w in d.get("en_locatives") or ()),
+        zh_object_marks=frozenset(str(w) for w in d.get("zh_object_marks") or ()),
+        zh_anaphor_heads=frozenset(str(w) for w in d.get("zh_anaphor_heads") or ()),
+    )
+
+
+def is_non_actor(e: Entity) -> bool:
+    return e.type == "organization" and (e.kind in NON_ACTOR_KINDS)
+
+
+def _outer_mentions(entities: list[Entity]) -> list[Mention]:
+    """All mentions sorted by start; one nested inside a longer mention is dropped."""
+    ms = sorted((Mention(sp.start, sp.end, e) for e in entities for sp in e.mentions
+                 if sp.end > sp.start), key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    reach = -1
+    for m in ms:
+        if m.end <= reach:  # inside the previous outer mention
+            continue
+        out.append(m)
+        reach = max(reach, m.end)
+    return out
+
+
+_LEVEL_RANK = {"zone": 3, "county": 2, "prefecture": 1, "province": 0}
+
+
+def _main_region(entities: list[Entity]) -> Entity | None:
+    """The most mentioned region; ties go to the more local one, then the first mentioned."""
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    for e in entities:
+        if e.type != "region" or not e.mentions:
+            continue
+        key = (len(e.mentions), _LEVEL_RANK.get(str(e.attrs.get("level")), 0), -min(m.start for m in e.mentions))
+        if best is None or key > best:
+            best, chosen = key, e
+    return chosen
+
+
+_TYPE_RANK = {"park": 1, "region": 0}
+
+
+def _main_subject(mentions: list[Mention], title: str | None) -> Entity | None:
+    """What the article is about: the region or park printed most often on its own (not
+    inside another name), a name in the headline counting two more; ties go to the park,
+    then to the more local region."""
+    score: dict[int, list[Any]] = {}
+    for m in mentions:
+        e = m.entity
+        if e.type not in _TYPE_RANK:
+            continue
+        rec = score.setdefault(id(e), [0, e, m.start])
+        rec[0] += 1
+    if title:
+        for rec in score.values():
+            if any(f and f in title for f in rec[1].surface_forms()):
+                rec[0] += 2
+    if not score:
+        return None
+    best = max(score.values(), key=lambda r: (r[0], _TYPE_RANK[r[1].type],
+                                              _LEVEL_RANK.get(str(r[1].attrs.get("level")), 0), -r[2]))
+    return best[1]
+
+
+_LAST: list[Context] = []
+
+
+def context(doc: Document) -> Context:
+    """The context of doc, reused across the fact components of one pipeline run."""
+    if _LAST:
+        c = _LAST[0]
+        if (c.doc is doc and c.text is doc.text and len(c.doc.entities) == c._n_entities
+                and len(doc.quantities) == len(c.quantities)):
+            return c
+    c = Context(doc)
+    _LAST[:] = [c]
+    return c
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def quantity_ref(q: Quantity) -> dict[str, Any]:
+    return {"text": q.text, "start": q.start, "end": q.end}
+
+
+def number(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+def add_facts(doc: Document, facts: list[Fact]) -> Document:
+    doc.facts.extend(facts)
+    return doc
+
+
+# --------------------------------------------------------------------------- names
+
+_NAME_PUNCT = frozenset("，,。；;：:、!?！？\n\t 　【】[]《》<>|/\\")
+_OPEN = {")": "(", "）": "（", "”": "“", "」": "「", "』": "『"}
+
+
+def scan_name_left(ctx: Context, end: int, stops: tuple[str, ...], max_len: int,
+                   limit: int = 0) -> int:
+    """Start of a name that ends at ``end``: walk left to punctuation or a stop word.
+
+    Bracketed and quoted parts are taken whole (国药集团中国生物(西北)…, “陇粤大湾区…”孵化中心);
+    an entity mention crossing the boundary is taken whole (以岭药业 starts with the stop 以).
+    ``stops`` must be sorted longest first.
+    """
+    text = ctx.text
+    by_last = _stops_index(stops)
+    i = end
+    floor = max(limit, end - max_len)
+    while i > floor:
+        ch = text[i - 1]
+        if ch in _OPEN:
+            j = text.rfind(_OPEN[ch], max(floor, i - 41), i - 1)
+            if j < 0:
+                break
+            i = j
+            continue
+        if ch in _NAME_PUNCT or ch in "(（“「『\"'":
+            break
+        if ch in "年月日号" and i >= 2 and text[i - 2].isdigit():
+            break
+        m = ctx.mention_at(i - 1, ("organization", "park", "region"))
+        if m is not None and m.start < i:
+            if m.start < floor:
+                break
+            i = m.start
+            continue
+        cands = by_last.get(ch)
+        if cands and any(text.endswith(w, floor, i) for w in cands):
+            break
+        i -= 1
+    return i
+
+
+@functools.lru_cache(maxsize=64)
+def _stops_index(stops: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Stop words grouped by their last character (one dict lookup per character scanned)."""
+    idx: dict[str, list[str]] = {}
+    for w in stops:
+        idx.setdefault(w[-1], []).append(w)
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+def strip_generic(core: str, generic: tuple[str, ...]) -> str:
+    """What is left of a name after removing its generic words (longest first).
+
+    Words of two or more characters go wherever they are; single characters (大, 新, 省)
+    only at the edges, so 北大医疗 keeps 北大.
+    """
+    multi, singles = _generic_index(generic)
+    core = multi.sub("", core)
+    core = _STRIP_CHARS.sub("", core)
+    while core and (core[0] in singles or core[-1] in singles):
+        core = core[1:] if core[0] in singles else core[:-1]
+    return core
+
+
+_STRIP_CHARS = re.compile(r"[\s()（）“”\"'·+\-—#0-9]")
+
+
+@functools.lru_cache(maxsize=16)
+def _generic_index(generic: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
+    multi = [w for w in generic if len(w) > 1]
+    return re.compile(alternation(multi)), frozenset(w for w in generic if len(w) == 1)
+
+
+@functools.lru_cache(maxsize=512)
+def finder(ws: tuple[str, ...], en: bool = False) -> re.Pattern[str]:
+    """A compiled 'any of these words' search (English words on word boundaries)."""
+    if en:
+        return re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in ws)})\b" if ws else r"(?!x)x")
+    return re.compile(alternation(ws))
+
+
+def has_any(text: str, ws: tuple[str, ...], en: bool = False) -> bool:
+    return bool(ws) and finder(ws, en).search(text) is not None
