@@ -8,6 +8,7 @@ this package, never something the store guesses.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ _SPACES = re.compile(r"\s+")
 _QUOTES = re.compile(r"[\"'“”‘’《》「」『』]")
 
 
+@functools.lru_cache(maxsize=100_000)
 def normalize_name(name: str) -> str:
     """NFKC, case-folded, quotes dropped, whitespace collapsed: the comparable form of a name.
 

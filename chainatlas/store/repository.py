@@ -42,8 +42,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas.model import Document, Dropped, Entity, Fact, Passage, Quantity, Span
+from chainatlas.resolve import conflicts as conflict_rules
+from chainatlas.resolve.keys import normalize_name as _norm
+from chainatlas.resolve.resolver import surface_forms
+from chainatlas.store import resolution, textindex
 from chainatlas.store import schema as s
-from chainatlas.store import textindex
 from chainatlas.store.db import WRITE, migrate, open_engine, to_url
 from chainatlas.store.keys import entity_key, normalize_name
 from chainatlas.store.views import (
@@ -68,6 +71,8 @@ from chainatlas.store.views import (
 )
 
 KeyFunction = Callable[[Entity], str]
+Claim = conflict_rules.Claim
+Conflict = conflict_rules.Conflict
 SOURCE_STATUSES = ("original", "duplicate", "near-duplicate")
 FACT_STATUSES = ("extracted", "confirmed", "rejected", "corrected")
 DECISION_KINDS = ("merge", "split", "fact")
@@ -126,19 +131,25 @@ def _like_escape(value: str) -> str:
 class Store:
     """The atlas database. ``url`` is a SQLAlchemy URL or a plain path (a SQLite file).
 
-    ``key`` maps an extracted entity to its canonical key (``keys.entity_key`` by default);
-    the schema is upgraded to the latest migration on open unless ``migrate_on_open`` is False.
+    ``key`` maps an extracted entity to its canonical key (``keys.entity_key`` by default): equal
+    keys are always one entity. With ``resolve`` (the default) the resolver of
+    ``chainatlas.resolve`` also joins entities whose names agree (short names, region prefixes,
+    apposition) and obeys users' merges and splits; without it only keys and user decisions count.
+    The schema is upgraded to the latest migration on open unless ``migrate_on_open`` is False.
     """
 
-    def __init__(self, url: str | Path, *, key: KeyFunction = entity_key, migrate_on_open: bool = True,
-                 **engine_kwargs: Any) -> None:
+    def __init__(self, url: str | Path, *, key: KeyFunction = entity_key, resolve: bool = True,
+                 migrate_on_open: bool = True, **engine_kwargs: Any) -> None:
         self.url = to_url(url)
         self.engine = open_engine(self.url, **engine_kwargs)
         self.key = key
+        self.resolve = resolve
         if migrate_on_open:
             migrate(self.engine)
         self.dialect = self.engine.dialect.name
         self.fts = self.dialect == "sqlite" and self._has_fts()
+        if migrate_on_open:
+            self._ensure_lookup_rows()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -163,6 +174,19 @@ class Store:
     def _read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             yield conn
+
+    def _ensure_lookup_rows(self) -> None:
+        """A database written before entity resolution gets its look-up rows once."""
+        with self._read() as conn:
+            entities = conn.scalar(select(s.entities.c.id).limit(1)) is not None
+            indexed = conn.scalar(select(s.aliases.c.id).where(s.aliases.c.source == resolution.INDEX).limit(1))
+        if entities and indexed is None:
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Rebuild the entity look-up rows (after an upgrade of the name analysis)."""
+        with self._write() as conn:
+            resolution.reindex_all(conn)
 
     def _has_fts(self) -> bool:
         with self._read() as conn:
@@ -285,9 +309,29 @@ class Store:
                 pmap = _PassageMap(tuple(r) for r in conn.execute(
                     select(s.passages.c.start, s.passages.c.end, s.passages.c.id)
                     .where(s.passages.c.document_id == document_id)))
-            self._insert_extraction(conn, document_id, doc, pmap)
+            placed = self._insert_extraction(conn, document_id, doc, pmap)
+            asserted: dict[int, set[str]] = defaultdict(set)
+            for piece, eid in placed:
+                asserted[eid].update(_norm(f) for f in surface_forms(piece))
+            resolution.prune(conn, before, document_id, asserted)
             self._drop_orphans(conn, before)
             self._apply_fact_decisions(conn, document_id, digest)
+
+    def delete_document(self, document_id: int) -> bool:
+        """Remove a document with its sources, passages and extraction output; False if unknown.
+
+        Canonical entities left without mentions are removed unless a user gave them an alias;
+        user decisions stay, and apply again when the document is ingested again.
+        """
+        with self._write() as conn:
+            before = set(conn.scalars(
+                select(s.mentions.c.entity_id).where(s.mentions.c.document_id == document_id).distinct()))
+            gone = conn.execute(delete(s.documents).where(s.documents.c.id == document_id)).rowcount
+            if not gone:
+                return False
+            resolution.prune(conn, before, document_id)
+            self._drop_orphans(conn, before, keep_user=False)
+            return True
 
     @staticmethod
     def _document_values(doc: Document) -> dict[str, Any]:
@@ -312,11 +356,11 @@ class Store:
         )
         return _PassageMap(tuple(r) for r in result)
 
-    def _insert_extraction(self, conn: Connection, doc_id: int, doc: Document, pmap: _PassageMap) -> None:
-        ids = self._canonical_entities(conn, doc.entities)
+    def _insert_extraction(self, conn: Connection, doc_id: int, doc: Document,
+                           pmap: _PassageMap) -> list[tuple[Entity, int]]:
+        placed = resolution.resolve_document(conn, doc_id, doc.entities, self.key, exact_only=not self.resolve)
         mention_rows = []
-        for ent in doc.entities:
-            eid = ids[(ent.type, self.key(ent))]
+        for ent, eid in placed:
             for span in ent.mentions:
                 mention_rows.append({
                     "entity_id": eid, "document_id": doc_id, "passage_id": pmap.at(span.start),
@@ -338,57 +382,14 @@ class Store:
                  "start": f.start, "end": f.end, "confidence": float(f.confidence), "status": "extracted"}
                 for f in doc.facts
             ])
+        return placed
 
-    def _canonical_entities(self, conn: Connection, ents: Sequence[Entity]) -> dict[tuple[str, str], int]:
-        """Find or create the canonical row for each extracted entity; add its surface forms as aliases."""
-        if not ents:
-            return {}
-        first: dict[tuple[str, str], Entity] = {}
-        forms: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for ent in ents:
-            k = (ent.type, self.key(ent))
-            first.setdefault(k, ent)
-            forms[k].update(f for f in ent.surface_forms() if f)
-            forms[k].update(m.text for m in ent.mentions if m.text)
-        keys = sorted({k for _, k in first})
-        ids: dict[tuple[str, str], int] = {}
-        known: dict[int, tuple[str | None, str | None]] = {}
-        for row in conn.execute(
-            select(s.entities.c.id, s.entities.c.type, s.entities.c.key, s.entities.c.kind, s.entities.c.code)
-            .where(s.entities.c.key.in_(keys))
-        ):
-            if (row.type, row.key) in first:
-                ids[(row.type, row.key)] = row.id
-                known[row.id] = (row.kind, row.code)
-        missing = [k for k in first if k not in ids]
-        if missing:
-            result = conn.execute(
-                insert(s.entities).returning(s.entities.c.type, s.entities.c.key, s.entities.c.id),
-                [{"type": t, "key": k, "name": first[(t, k)].name, "kind": first[(t, k)].kind,
-                  "code": first[(t, k)].code, "attrs": dict(first[(t, k)].attrs)} for t, k in missing],
-            )
-            for t, k, eid in result:
-                ids[(t, k)] = eid
-        # Fill in a kind or code the first sighting lacked.
-        for k, eid in ids.items():
-            if eid in known:
-                kind, code = known[eid]
-                ent = first[k]
-                values = {}
-                if kind is None and ent.kind:
-                    values["kind"] = ent.kind
-                if code is None and ent.code:
-                    values["code"] = ent.code
-                if values:
-                    conn.execute(update(s.entities).where(s.entities.c.id == eid).values(**values))
-        have = {(r[0], r[1]) for r in conn.execute(
-            select(s.aliases.c.entity_id, s.aliases.c.alias).where(s.aliases.c.entity_id.in_(list(ids.values()))))}
-        new = sorted({(ids[k], f) for k, fs in forms.items() for f in fs} - have)
-        if new:
-            conn.execute(insert(s.aliases), [{"entity_id": e, "alias": a, "source": "extracted"} for e, a in new])
-        return ids
+    def _drop_orphans(self, conn: Connection, entity_ids: set[int], keep_user: bool = True) -> None:
+        """Remove entities left without mentions; with ``keep_user``, not those a user named.
 
-    def _drop_orphans(self, conn: Connection, entity_ids: set[int]) -> None:
+        Removing a document drops them all: user decisions live in ``user_decisions`` and rebuild
+        the same entities when documents are stored again.
+        """
         if not entity_ids:
             return
         still = set(conn.scalars(
@@ -397,7 +398,7 @@ class Store:
         user = set(conn.scalars(
             select(s.aliases.c.entity_id)
             .where(s.aliases.c.entity_id.in_(entity_ids), s.aliases.c.source == "user").distinct()
-        ))
+        )) if keep_user else set()
         gone = entity_ids - still - user
         if gone:
             conn.execute(delete(s.entities).where(s.entities.c.id.in_(gone)))
@@ -456,6 +457,58 @@ class Store:
             query = query.where(s.user_decisions.c.kind == kind)
         with self._read() as conn:
             return [Decision(r.id, r.kind, r.target, r.payload, r.actor, _utc(r.created_at)) for r in conn.execute(query)]
+
+    def merge(self, into: str, other: str, actor: str | None = None) -> Decision:
+        """Make entity ``other`` part of ``into`` (names, aliases or codes): its mentions move over,
+        its name becomes a user alias. Recorded, and obeyed on every later ingest and re-extraction."""
+        with self._write() as conn:
+            a_id, b_id = self._lookup_entity(conn, into), self._lookup_entity(conn, other)
+            for name, eid in ((into, a_id), (other, b_id)):
+                if eid is None:
+                    raise KeyError(f"no entity named {name!r}")
+            if a_id == b_id:
+                raise ValueError(f"{into!r} and {other!r} are already one entity")
+            rows = resolution.load_rows(conn, [a_id, b_id])  # type: ignore[list-item]
+            a, b = rows[a_id], rows[b_id]  # type: ignore[index]
+            if a.type != b.type:
+                raise ValueError(f"cannot merge a {b.type} ({b.name}) into a {a.type} ({a.name})")
+            payload = {"type": a.type, "into": a.name, "from": b.name, "names": [a.name, b.name],
+                       "forms": sorted(set(a.forms()) | set(b.forms())), "into_key": a.key, "from_key": b.key}
+            decision = self._insert_decision(conn, "merge", payload, actor, f"{a.type}:{a.key}")
+            resolution.apply_merge(conn, a, b, decision.id)
+            return decision
+
+    def split(self, entity: str, alias: str, actor: str | None = None) -> Decision:
+        """Take ``alias`` (and the mentions printed as it) out of ``entity`` into an entity of its own.
+        Recorded: the two are never merged again, whatever later documents say."""
+        with self._write() as conn:
+            eid = self._lookup_entity(conn, entity)
+            if eid is None:
+                raise KeyError(f"no entity named {entity!r}")
+            row = resolution.load_rows(conn, [eid])[eid]
+            n = _norm(alias)
+            if n not in row.printed:
+                known = "、".join(sorted(row.printed.values()))
+                raise ValueError(f"{alias!r} is not a name of {row.name} (its names: {known})")
+            if len(row.printed) < 2:
+                raise ValueError(f"{alias!r} is the only name of {row.name}: nothing to split off")
+            plan = resolution.plan_split(conn, row, alias)
+            payload = {"type": row.type, "entity": plan.anchor, "alias": plan.alias,
+                       "alias_forms": sorted(row.printed[f] for f in plan.going),
+                       "entity_forms": sorted(plan.staying), "key": row.key}
+            decision = self._insert_decision(conn, "split", payload, actor, f"{row.type}:{row.key}")
+            resolution.apply_split(conn, row, plan, decision.id, self.key)
+            self._drop_orphans(conn, {eid})
+            return decision
+
+    def _insert_decision(self, conn: Connection, kind: str, payload: dict[str, Any], actor: str | None,
+                         target: str | None) -> Decision:
+        at = s.utcnow()
+        did = conn.execute(
+            insert(s.user_decisions).returning(s.user_decisions.c.id),
+            {"kind": kind, "target": target, "payload": payload, "actor": actor, "created_at": at},
+        ).scalar_one()
+        return Decision(did, kind, target, payload, actor, at)
 
     def _apply_fact_decisions(self, conn: Connection, doc_id: int, digest: str) -> None:
         rows = conn.execute(
@@ -552,7 +605,8 @@ class Store:
     def _region_entity_ids(self, conn: Connection, region: str) -> list[int]:
         e = s.entities
         name = region.strip()
-        alias_ids = select(s.aliases.c.entity_id).where(s.aliases.c.alias == name)
+        alias_ids = select(s.aliases.c.entity_id).where(s.aliases.c.alias == name,
+                                                        s.aliases.c.source != resolution.INDEX)
         return list(conn.scalars(
             select(e.c.id).where(
                 e.c.type == "region",
@@ -669,10 +723,13 @@ class Store:
         e, a, m = s.entities, s.aliases, s.mentions
         name = name_or_alias.strip()
         folded = name.lower()
-        for cond in (e.c.name == name, e.c.id.in_(select(a.c.entity_id).where(a.c.alias == name)),
+        printed = a.c.source != resolution.INDEX
+        for cond in (e.c.name == name, e.c.id.in_(select(a.c.entity_id).where(a.c.alias == name, printed)),
                      or_(e.c.key == normalize_name(name), e.c.code == name),
+                     e.c.id.in_(select(a.c.entity_id).where(
+                         a.c.alias == "=" + normalize_name(name), a.c.source == resolution.INDEX)),
                      or_(func.lower(e.c.name) == folded,
-                         e.c.id.in_(select(a.c.entity_id).where(func.lower(a.c.alias) == folded)))):
+                         e.c.id.in_(select(a.c.entity_id).where(func.lower(a.c.alias) == folded, printed)))):
             mentions = select(func.count()).where(m.c.entity_id == e.c.id).scalar_subquery()
             eid = conn.scalar(select(e.c.id).where(cond).order_by(mentions.desc(), e.c.id).limit(1))
             if eid is not None:
@@ -687,8 +744,23 @@ class Store:
             if eid is None:
                 return None
             row = conn.execute(select(e).where(e.c.id == eid)).one()
-            aliases = [AliasView(al, src) for al, src in conn.execute(
-                select(a.c.alias, a.c.source).where(a.c.entity_id == eid, a.c.alias != row.name).order_by(a.c.id))]
+            docs_of: dict[str, dict[int, DocRef]] = defaultdict(dict)
+            for text_, name_, doc_id, title, published in conn.execute(
+                    select(m.c.text, m.c.name, m.c.document_id, d.c.title, d.c.published)
+                    .join(d, d.c.id == m.c.document_id).where(m.c.entity_id == eid).distinct()):
+                for form in {_norm(text_), _norm(name_)}:
+                    docs_of[form][doc_id] = DocRef(doc_id, title, published)
+            why: dict[str, tuple[str | None, str | None]] = {}
+            for entry in (row.attrs or {}).get("merges") or ():
+                why.setdefault(_norm(str(entry.get("alias", ""))), (entry.get("reason"), entry.get("rule")))
+
+            def refs(form: str) -> list[DocRef]:
+                return sorted(docs_of.get(_norm(form), {}).values(), key=lambda r: r.id)
+
+            aliases = [AliasView(al, src, refs(al), *why.get(_norm(al), (None, None))) for al, src in conn.execute(
+                select(a.c.alias, a.c.source).where(a.c.entity_id == eid, a.c.alias != row.name,
+                                                    a.c.source != resolution.INDEX).order_by(a.c.id))]
+            name_documents = refs(row.name)
             total, ndocs = conn.execute(
                 select(func.count(), func.count(m.c.document_id.distinct())).where(m.c.entity_id == eid)).one()
             mrows = conn.execute(
@@ -705,7 +777,71 @@ class Store:
         mentions = [MentionView(r.document_id, r.title, r.published, r.idx, r.start, r.end, r.text,
                                 _sentence(texts[r.document_id], r.start, r.end)) for r in mrows]
         return EntityView(row.id, row.type, row.kind, row.name, row.key, row.code, dict(row.attrs or {}),
-                          aliases, total, ndocs, mentions)
+                          aliases, total, ndocs, mentions, name_documents)
+
+    # ------------------------------------------------------------------ conflicts
+
+    def metric_claims(self, region: str | None = None) -> list[Claim]:
+        """Every metric fact (not rejected) as a claim with its canonical subject, document and sentence.
+
+        The subject is the entity of the fact's own document printed as ``args["subject"]``, else the
+        one entity anywhere with that name; ``region`` keeps documents mentioning that region.
+        """
+        f, d, m = s.facts, s.documents, s.mentions
+        stmt = (select(f.c.id, f.c.document_id, f.c.args, f.c.start, f.c.end, f.c.status, d.c.title,
+                       d.c.published)
+                .join(d, d.c.id == f.c.document_id)
+                .where(f.c.type == "metric", f.c.status != "rejected").order_by(f.c.id))
+        if region is not None:
+            docs = self._region_documents(region, True)
+            if docs is None:
+                return []
+            stmt = stmt.where(f.c.document_id.in_(docs))
+        with self._read() as conn:
+            rows = [r for r in conn.execute(stmt).all() if isinstance(r.args, dict) and r.args.get("subject")]
+            if not rows:
+                return []
+            doc_ids = sorted({r.document_id for r in rows})
+            subjects = sorted({str(r.args["subject"]) for r in rows})
+            local: dict[tuple[int, str], int] = {}
+            for doc_id, eid, name, text_ in conn.execute(
+                    select(m.c.document_id, m.c.entity_id, m.c.name, m.c.text)
+                    .where(m.c.document_id.in_(doc_ids), or_(m.c.name.in_(subjects), m.c.text.in_(subjects)))
+                    .order_by(m.c.id)):
+                for form in (name, text_):
+                    local.setdefault((doc_id, _norm(form)), eid)
+            anywhere: dict[str, set[int]] = defaultdict(set)
+            for eid, alias in conn.execute(
+                    select(s.aliases.c.entity_id, s.aliases.c.alias)
+                    .where(s.aliases.c.alias.in_(["=" + _norm(x) for x in subjects]),
+                           s.aliases.c.source == resolution.INDEX)):
+                anywhere[alias[1:]].add(eid)
+            ids = set(local.values()) | {next(iter(v)) for v in anywhere.values() if len(v) == 1}
+            names_of = dict(conn.execute(select(s.entities.c.id, s.entities.c.name)
+                                         .where(s.entities.c.id.in_(sorted(ids)))).all()) if ids else {}
+            texts = dict(conn.execute(select(d.c.id, d.c.text).where(d.c.id.in_(doc_ids))).all())
+        claims = []
+        for r in rows:
+            args = r.args
+            try:
+                value = float(args.get("value"))
+            except (TypeError, ValueError):
+                continue
+            subject = str(args["subject"])
+            eid = local.get((r.document_id, _norm(subject)))
+            if eid is None and len(anywhere.get(_norm(subject), ())) == 1:
+                eid = next(iter(anywhere[_norm(subject)]))
+            kind, unit = conflict_rules.metric_kind(args)
+            claims.append(conflict_rules.Claim(
+                r.id, r.document_id, r.title, r.published, eid, names_of.get(eid, subject) if eid else subject,
+                str(args.get("metric") or ""), conflict_rules.normalise_period(args.get("period")), value, unit,
+                kind, args.get("qualifier"), _sentence(texts[r.document_id], r.start, r.end), r.status,
+                bool(args.get("target"))))
+        return claims
+
+    def conflicts(self, region: str | None = None) -> list[Conflict]:
+        """Metrics on which documents disagree (same subject, metric and period; see resolve.conflicts)."""
+        return conflict_rules.find_conflicts(self.metric_claims(region))
 
     def find_entities(self, query: str, type: str | None = None, limit: int = 20) -> list[EntitySummary]:
         """Entities whose name or an alias contains ``query`` (case-insensitive for Latin letters)."""
@@ -716,7 +852,8 @@ class Store:
         pattern = f"%{_like_escape(q.lower())}%"
         matching = or_(
             func.lower(e.c.name).like(pattern, escape="\\"),
-            e.c.id.in_(select(a.c.entity_id).where(func.lower(a.c.alias).like(pattern, escape="\\"))),
+            e.c.id.in_(select(a.c.entity_id).where(func.lower(a.c.alias).like(pattern, escape="\\"),
+                                                   a.c.source != resolution.INDEX)),
         )
         counts = (select(m.c.entity_id, func.count().label("n"), func.count(m.c.document_id.distinct()).label("nd"))
                   .group_by(m.c.entity_id).subquery())

@@ -79,8 +79,13 @@ class RegionRow:
 
 @dataclass(slots=True)
 class AliasView:
+    """Another name of an entity: who added it, the documents printing it, and why it joined."""
+
     alias: str
-    source: str
+    source: str  # extracted | user
+    documents: list[DocRef] = field(default_factory=list)
+    reason: str | None = None  # e.g. "same core name 奥鸿 + industry word 药业, compatible region (锦州 vs —)"
+    rule: str | None = None  # name | apposition | core | group | stem | user | new …
 
 
 @dataclass(slots=True)
@@ -110,6 +115,7 @@ class EntityView:
     mention_count: int
     document_count: int
     mentions: list[MentionView]  # at most the ``limit`` asked for, newest documents first
+    name_documents: list[DocRef] = field(default_factory=list)  # documents printing the name itself
 
 
 @dataclass(slots=True)
