@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 DB ?= atlas.db
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint bench clean
+# Debian packages: Chromium for the browser tests and report screenshots, Pango/HarfBuzz for
+# WeasyPrint (PDF briefings), Noto CJK fonts for Chinese text in charts and PDFs.
+APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
+
+.PHONY: demo test install lint bench clean system-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -17,13 +21,21 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+## Install the Debian packages above when they are missing (needs root or sudo; skipped without apt).
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "system packages present"; \
+	elif ! command -v apt-get >/dev/null; then echo "no apt-get: install $$missing yourself"; \
+	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; fi
+
 ## Ingest the bundled sample corpus into $(DB) (SQLite) and print the atlas overview.
 demo: install
 	$(BIN)/chainatlas --db $(DB) ingest examples/corpus/docs examples/dev/docs
 	$(BIN)/chainatlas --db $(DB) regions
 
 ## Install what the tests need and run them.
-test: install
+test: system-deps install
 	$(BIN)/ruff check chainatlas tests benchmarks
 	$(BIN)/python -m pytest
 

@@ -212,8 +212,7 @@ def show(name: Annotated[str, typer.Argument(help="An entity name or alias.")]) 
         raise typer.Exit(1)
     kind = f" / {view.kind}" if view.kind else ""
     out.print(Text(view.name, style="bold"), Text(f"  {view.type}{kind}" + (f"  code {view.code}" if view.code else ""), style="dim"))
-    if view.aliases:
-        out.print("aliases: " + "、".join(a.alias for a in view.aliases))
+    _print_forms(view)
     out.print(f"{view.mention_count} mentions in {view.document_count} documents")
     for m in view.mentions[:50]:
         out.print(Text(f"[{m.document_id}] {m.title or ''}  {m.published or ''}", style="dim"))
@@ -677,6 +676,549 @@ def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID", help="The
         err.print(f"[red]error:[/] no token with id {token_id}")
         raise typer.Exit(1)
     out.print(f"token {token_id} revoked")
+
+
+# ---------------------------------------------------------------- entity resolution and conflicts
+# `chainatlas merge / split / decisions / conflicts`, and the alias listing of `chainatlas show`.
+
+
+def _doc_refs(refs, n: int = 8) -> str:
+    shown = "; ".join(f"[{r.id}] {r.title or '(untitled)'}" + (f" {r.published}" if r.published else "")
+                      for r in refs[:n])
+    return (shown + (f" … (+{len(refs) - n})" if len(refs) > n else "")) or "no mention stored"
+
+
+def _print_forms(view) -> None:
+    """Every name of an entity with the documents printing it and why it joined (for `show`)."""
+    if not view.aliases:
+        return
+    out.print(Text("printed as", style="bold"))
+    out.print(Text(f"  {view.name}", style="bold"), Text(f"  {_doc_refs(view.name_documents)}", style="dim"))
+    why = next((m.get("reason") for m in (view.attrs or {}).get("merges") or () if m.get("alias") == view.name), None)
+    if why:
+        out.print(Text(f"      why: {why}", style="dim"), soft_wrap=True)
+    for a in view.aliases:
+        line = Text(f"  {a.alias}")
+        if a.source == "user":
+            line.append("  (user)", style="cyan")
+        line.append(f"  {_doc_refs(a.documents)}", style="dim")
+        out.print(line)
+        if a.reason:
+            out.print(Text(f"      why: {a.reason}", style="dim"), soft_wrap=True)
+
+
+def _actor(actor: str | None) -> str | None:
+    import getpass
+
+    if actor:
+        return actor
+    try:
+        return os.environ.get("CHAINATLAS_ACTOR") or os.environ.get("USER") or getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name: the decision is recorded without one
+        return None
+
+
+ResolveActor = Annotated[
+    str | None, typer.Option("--actor", help="Who decides (default: $CHAINATLAS_ACTOR, else $USER).")
+]
+
+
+@app.command()
+def merge(
+    into: Annotated[str, typer.Argument(metavar="A", help="The entity to keep (name, alias or code).")],
+    other: Annotated[str, typer.Argument(metavar="B", help="The entity that becomes part of A.")],
+    actor: ResolveActor = None,
+) -> None:
+    """Merge entity B into A: B's name becomes an alias of A and its mentions move to A.
+
+    The decision is recorded and obeyed on every later ingest and re-extraction.
+    """
+    store = _open_store()
+    try:
+        decision = store.merge(into, other, actor=_actor(actor))
+    except KeyError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}")
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    p = decision.payload
+    out.print(f"merged {p['from']} into {p['into']} (decision #{decision.id}"
+              + (f" by {decision.actor}" if decision.actor else "") + ")")
+
+
+@app.command()
+def split(
+    entity: Annotated[str, typer.Argument(metavar="A", help="The entity (name, alias or code).")],
+    alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The name to take out of A.")],
+    actor: ResolveActor = None,
+) -> None:
+    """Split ALIAS (and the mentions printed as it) off entity A into an entity of its own.
+
+    The decision is recorded: the two are never merged again, whatever later documents say.
+    """
+    store = _open_store()
+    try:
+        decision = store.split(entity, alias, actor=_actor(actor))
+    except KeyError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}")
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+    p = decision.payload
+    out.print(f"split {p['alias']} off {p['entity']} (decision #{decision.id}"
+              + (f" by {decision.actor}" if decision.actor else "") + ")")
+
+
+@app.command()
+def decisions(
+    kind: Annotated[str | None, typer.Option(help="merge, split or fact.")] = None,
+) -> None:
+    """Users' merge, split and fact decisions, oldest first."""
+    if kind not in (None, "merge", "split", "fact"):
+        err.print(f"[red]error:[/] --kind must be merge, split or fact, not {kind!r}")
+        raise typer.Exit(2)
+    rows = _open_store().decisions(kind)
+    if not rows:
+        out.print("no decisions recorded" + (f" of kind {kind}" if kind else ""))
+        raise typer.Exit(0)
+    t = Table("#", "kind", "what", "by", "when", box=None)
+    for d in rows:
+        p = d.payload or {}
+        if d.kind == "merge":
+            what = f"{p.get('from', '?')} → {p.get('into', '?')}" if "into" in p else ", ".join(map(str, p.get("keys", [])))
+        elif d.kind == "split":
+            what = f"{p.get('alias', '?')} ✂ {p.get('entity', '?')}"
+        else:
+            what = f"fact {p.get('type', '')} {p.get('start', '')}–{p.get('end', '')}: {p.get('status', '')}"
+        t.add_row(str(d.id), d.kind, what, d.actor or "", d.created_at.strftime("%Y-%m-%d %H:%M"))
+    out.print(t)
+
+
+def _figure(value: float, kind: str, unit: str | None) -> str:
+    if kind == "money":
+        if unit in (None, "CNY"):
+            for factor, word in ((1e8, "亿元"), (1e4, "万元")):
+                if abs(value) >= factor:
+                    return f"{value / factor:,.4f}".rstrip("0").rstrip(".") + word
+            return f"{value:,.2f}".rstrip("0").rstrip(".") + "元"
+        return f"{value:,.2f} {unit}"
+    if kind == "percent":
+        return f"{value:g}%"
+    return f"{value:,.10g}" + (f" {unit}" if unit else "")
+
+
+@app.command()
+def conflicts(
+    region: Annotated[str | None, typer.Option(help="Only documents about this region (name or code).")] = None,
+) -> None:
+    """Metrics on which sources disagree (same subject, metric and period): every value with its
+    documents and sentences. Both values stay stored."""
+    found = _open_store().conflicts(region=region)
+    if not found:
+        out.print("no conflicting metrics" + (f" in {region}" if region else ""))
+        raise typer.Exit(0)
+    for c in found:
+        out.rule(f"{c.subject} · {c.metric} · {c.period}")
+        for g in c.values:
+            out.print(Text(_figure(g.value, c.kind, c.unit), style="bold yellow"),
+                      Text(f"  in {len(g.documents)} document(s)", style="dim"))
+            for claim in g.claims:
+                out.print(Text(f"    [{claim.document_id}] {claim.title or '(untitled)'}  {claim.published or 'no date'}"
+                               + (f"  (fact {claim.fact_id}, {claim.status})" if claim.status != "extracted" else ""),
+                               style="dim"))
+                out.print(f"    {claim.sentence}", soft_wrap=True)
+    out.print(f"{len(found)} conflict(s)")
+
+
+# ---------------------------------------------------------------- end of entity resolution and conflicts
+
+
+
+# ---------------------------------------------------------------- analysis: region, compare, gaps, facts
+# `chainatlas region|compare|gaps` and the listing of `chainatlas facts --region R` (chainatlas.analyse).
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table (for people) or json (every value cited).")]
+
+
+def _atlas():
+    from chainatlas.api import Atlas
+
+    return Atlas(_open_store())
+
+
+def _check_format(format: str) -> None:
+    if format not in ("table", "json"):
+        raise _fail(f"--format must be table or json, not {format!r}", 2)
+
+
+def _analysis(format: str, fn):
+    """Run an analysis; an unknown or ambiguous region prints the candidates and exits 1."""
+    from chainatlas.analyse.regions import AmbiguousRegion, RegionNotFound
+
+    try:
+        return fn()
+    except RegionNotFound as exc:
+        names = [c.region.label for c in exc.candidates]
+        if format == "json":
+            sys.stdout.write(json.dumps({"error": str(exc), "query": exc.query,
+                                         "ambiguous": isinstance(exc, AmbiguousRegion),
+                                         "candidates": [{"name": c.region.name, "code": c.region.code,
+                                                         "key": c.region.key, "province": c.region.province,
+                                                         "documents": c.documents} for c in exc.candidates]},
+                                        ensure_ascii=False, indent=2) + "\n")
+        what = "is ambiguous" if isinstance(exc, AmbiguousRegion) else "is not a known region"
+        err.print(f"[red]error:[/] {exc.query!r} {what}" + ("; did you mean: " + ", ".join(names) if names else ""),
+                  soft_wrap=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _dump(obj) -> None:
+    sys.stdout.write(json.dumps(obj.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _clipped(text: str | None, n: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _source(c) -> str:
+    if c is None:
+        return ""
+    return f"doc {c.document_id} · {_clipped(c.title, 30)} · {c.published or 'no date'}"
+
+
+def _seg_label(zh: str, depth: int) -> str:
+    return "  " * depth + zh
+
+
+@app.command()
+def region(
+    name: Annotated[str, typer.Argument(help="Region name, short name, English name or code (德州, Dezhou, 371400).")],
+    format: FormatOption = "table",
+    documents: Annotated[int, typer.Option(min=1, max=200, help="Newest documents to list.")] = 10,
+) -> None:
+    """A region's profile: figures over time, parks, chain leaders, projects and chain coverage, all cited."""
+    _check_format(format)
+    profile = _analysis(format, lambda: _atlas().region(name, documents=documents))
+    if format == "json":
+        _dump(profile)
+        return
+    r = profile.region
+    out.rule(f"[bold]{r.label}[/]  {profile.documents_count} documents about it")
+    if not profile.in_atlas:
+        out.print(f"the atlas {state.db} holds no document about {r.name}: ingest articles about it first")
+        raise typer.Exit(1)
+    if profile.subregions:
+        out.print("sub-regions rolled up: " + "、".join(f"{s.name} ({s.documents})" for s in profile.subregions))
+    _heading("Figures", "latest period first; every value with its sentence")
+    for s in profile.metrics:
+        for p in s.points:
+            for v in p.values:
+                flag = " [yellow]⚠ conflicting values for this period[/]" if p.conflict else ""
+                flag += " [magenta](target)[/]" if v.target else ""
+                flag += f" [dim]({v.status})[/]" if v.status != "extracted" else ""
+                out.print(f"[bold]{s.metric}[/] {s.subject or ''} [dim]{s.subject_type}[/] · {p.period or 'no period'} · "
+                          f"[bold cyan]{v.display}[/]{flag}")
+                for c in v.citations[:3]:
+                    _cite_line(c)
+    if not profile.metrics:
+        out.print("[dim]no figures (metric facts) about it in the atlas[/]")
+    _heading("Chain leaders and key enterprises", "role facts")
+    for item in profile.leaders:
+        out.print(f"[bold]{item.entity}[/] — {'、'.join(item.roles)}" + (f" [dim]({', '.join(item.scopes)})[/]" if item.scopes else ""))
+        _cite_line(item.citations[0])
+    if not profile.leaders:
+        out.print("[dim]no role facts (链主/龙头/关键企业 …) about it in the atlas[/]")
+    _heading("Projects", "by status, then the largest")
+    if profile.projects:
+        out.print("  ".join(f"{st.status}: {st.projects} ({st.amount_display})" for st in profile.projects_by_status))
+        for p in profile.projects[:15]:
+            name = p.name or (f"{p.count}个项目" if p.count else "项目")
+            extra = "".join(f" · {x}" for x in (p.investor and f"investor {p.investor}", p.park, p.date) if x)
+            out.print(f"[bold]{name}[/] · {p.status} · [cyan]{p.amount_display}[/]{extra}")
+            _cite_line(p.citation)
+    else:
+        out.print("[dim]no project facts about it in the atlas[/]")
+    labels = {sg.id: sg.zh for sg in profile.segments}
+    _heading("Parks", f"{len(profile.parks)}")
+    for pk in profile.parks[:20]:
+        out.print(f"{pk.name} [dim]{pk.documents} docs[/]"
+                  + (f" → {'、'.join(labels.get(x, x) for x in pk.segments)}" if pk.segments else ""))
+    _heading("Enterprises and institutions", f"{len(profile.enterprises)}, most documents first")
+    out.print("、".join(f"{e.name}" + (f"[dim]({e.kind})[/]" if e.kind and e.kind != "enterprise" else "")
+                       for e in profile.enterprises[:40]) or "[dim]none[/]")
+    t = Table("stage", "segment", "evidence", "enterprises / institutions", "parks", "projects",
+              title="Chain coverage (evidence = distinct sentences, sub-segments included)", title_justify="left")
+    for sg in profile.segments:
+        if sg.present:
+            t.add_row(sg.stage, _seg_label(sg.zh, sg.depth), str(sg.total), _clipped("、".join(sg.enterprises), 60),
+                      _clipped("、".join(sg.parks), 40), _clipped("、".join(sg.projects), 40))
+        else:
+            t.add_row(f"[dim]{sg.stage}[/]", f"[dim]{_seg_label(sg.zh, sg.depth)}[/]", "[dim]absent[/]", "", "", "")
+    out.print()
+    out.print(t)
+    _heading("Newest documents", "")
+    for d in profile.documents:
+        out.print(f"{d.published or 'no date'}  doc {d.id} · {d.title or '(untitled)'}  [dim]{d.source or ''}[/]",
+                  soft_wrap=True)
+
+
+def _heading(title: str, note: str) -> None:
+    out.print()
+    out.print(f"[bold underline]{title}[/]" + (f" [dim]{note}[/]" if note else ""))
+
+
+def _cite_line(c) -> None:
+    line = Text("    ")
+    line.append(f"doc {c.document_id} · {c.title or '(untitled)'} · {c.published or 'no date'}: ", style="dim")
+    line.append(" ".join(c.sentence.split()))
+    out.print(line, soft_wrap=True)
+
+
+@app.command(name="compare")
+def compare_(
+    names: Annotated[list[str], typer.Argument(help="Two or more regions (德州市 泰州市 …).")],
+    metric: Annotated[list[str] | None, typer.Option("--metric", "-m", help="Only these metrics (repeatable).")] = None,
+    format: FormatOption = "table",
+) -> None:
+    """Regions side by side: figures normalised (money in 亿元) with their sources, and chain coverage."""
+    _check_format(format)
+    comp = _analysis(format, lambda: _atlas().compare(names, metrics=metric or None))
+    if format == "json":
+        _dump(comp)
+        return
+    cols = comp.regions
+    t = Table("metric", *[f"{c.region.name}\n[dim]{c.documents} docs[/]" for c in cols], title="Figures",
+              title_justify="left", show_lines=True)
+    notes: list[str] = []
+    for row in comp.metrics:
+        cells = []
+        for c in row.cells:
+            if c.missing:
+                cells.append("[dim]—[/]")
+                continue
+            notes.append(f"[{len(notes) + 1}] {c.region} {row.metric}: {_source(c.citation)} — "
+                         f"{_clipped(c.citation.sentence if c.citation else '', 100)}")
+            text = f"{c.display} [dim]{c.period or ''}[/] [cyan][{len(notes)}][/]"
+            if c.target:
+                text += " [dim](target)[/]"
+            if c.conflict:
+                text += f"\n[yellow]⚠ also {', '.join(c.alternatives)}[/]"
+            cells.append(text)
+        t.add_row(row.metric, *cells)
+    out.print(t if comp.metrics else "[dim]no figures (metric facts) for these regions in the atlas[/]")
+    out.print(f"[dim]{comp.note}[/]")
+    for n in notes:
+        out.print(n, soft_wrap=True, highlight=False, markup=False)
+    t = Table("stage", "segment", *[c.region.name for c in cols], title="Chain coverage (evidence sentences, "
+              "organisations, projects)", title_justify="left")
+    for row in comp.segments:
+        t.add_row(row.stage, _seg_label(row.zh, row.depth), *[c.display for c in row.cells])
+    out.print(t)
+
+
+@app.command(name="gaps")
+def gaps_(
+    name: Annotated[str, typer.Argument(help="The region to find gaps for.")],
+    peer: Annotated[list[str] | None, typer.Option("--peer", "-p", help="Compare with these regions only (repeatable).")] = None,
+    top: Annotated[int, typer.Option(min=1, max=100, help="Candidate enterprises per gap.")] = 5,
+    format: FormatOption = "table",
+) -> None:
+    """Chain segments where the region is absent or weak while peers are strong, with enterprises to approach."""
+    _check_format(format)
+    report = _analysis(format, lambda: _atlas().gaps(name, peers=peer or None, candidates=top))
+    if format == "json":
+        _dump(report)
+        return
+    out.rule(f"[bold]Gaps of {report.region.label}[/]  {report.documents} documents, {len(report.peers)} peers")
+    out.print(f"[dim]rule: {report.rule}[/]", soft_wrap=True)
+    if not report.documents:
+        out.print(f"the atlas holds no document about {report.region.name}: every segment would look absent")
+    if not report.gaps:
+        out.print("no gaps: in no segment is the region absent or weak while a peer is strong")
+        raise typer.Exit(0)
+    for i, gap in enumerate(report.gaps, 1):
+        s = gap.segment
+        out.print(f"\n[bold]{i}. {s.zh}[/] ({s.en}, {s.stage}) — [red]{s.status}[/]")
+        out.print(gap.reason, soft_wrap=True)
+        if not gap.candidates:
+            out.print("[dim]no enterprise of another region has evidence in this segment[/]")
+            continue
+        for c in gap.candidates:
+            terms = " + ".join(f"{t.name} {t.points:g}" for t in c.terms)
+            out.print(f"  [bold]#{c.rank} {c.name}[/] ({'、'.join(c.regions)}) score [bold cyan]{c.score:g}[/] = {terms}")
+            for t in c.terms:
+                out.print(f"      [dim]{t.name} {t.points:g}/{t.max_points:g}:[/] {t.reason}", soft_wrap=True)
+            for p in c.projects[:2]:
+                out.print(f"      [dim]project:[/] {p.name or '—'} · {p.status or 'no status'} · {p.amount_display}"
+                          + (f" · {p.date}" if p.date else ""), soft_wrap=True)
+            for cite in c.evidence[:2]:
+                out.print("  ", end="")
+                _cite_line(cite)
+
+
+@facts_app.callback(invoke_without_command=True, no_args_is_help=False)
+def facts_overview(
+    ctx: typer.Context,
+    region: Annotated[str | None, typer.Option(help="Facts about this region (its counties and parks too).")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="metric, project, investment, role, product, event.")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="extracted, confirmed, corrected, rejected (default: all but rejected).")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 200,
+    format: FormatOption = "table",
+) -> None:
+    """Facts with their sentences (`facts --region 泰州市`); subcommands curate them (list, confirm, reject, correct)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _check_format(format)
+    items = _analysis(format, lambda: _atlas().facts(region=region, type=type_ or None, status=status or None,
+                                                      limit=limit))
+    if format == "json":
+        from chainatlas.analyse.profiles import to_jsonable
+
+        sys.stdout.write(json.dumps(to_jsonable(items), ensure_ascii=False, indent=2) + "\n")
+        return
+    if not items:
+        out.print("no facts match" + (f" about {region}" if region else ""))
+        return
+    out.print(f"[bold]{len(items)} facts[/]" + (f" about {region}" if region else "")
+              + (" [dim](limit reached)[/]" if len(items) == limit else ""))
+    for f in items:
+        status = f"[yellow]{f.status}[/]" if f.status != "extracted" else f"[dim]{f.status}[/]"
+        line = Text(f"#{f.id} ", style="bold")
+        line.append(f"{f.type} ")
+        line.append_text(Text.from_markup(status))
+        line.append(" · ")
+        line.append(f.summary)
+        out.print(line, soft_wrap=True)
+        _cite_line(f.citation)
+
+
+# ---------------------------------------------------------------- end of analysis
+
+
+# ---------------------------------------------------------------- briefings and exports
+# `chainatlas report` (cited briefing of a region or a comparison), `chainatlas digest` (Core Insights of
+# one article) and `chainatlas export` (tables as CSV / XLSX / Parquet / JSON Lines): docs/exports.md.
+
+def _report_output(written, output: Path | None) -> None:
+    """Print Markdown to stdout (no -o) or name what was written; a failed citation check exits 1."""
+    if output is None:
+        sys.stdout.write(written.text or "")
+    else:
+        err.print(f"wrote {', '.join(str(f) for f in written.files)}")
+    if not written.check.ok:
+        for problem in written.check.problems[:20]:
+            err.print(f"[red]citation check:[/] {problem}", soft_wrap=True, markup=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    region: Annotated[str, typer.Argument(help="A region: 德州市, 德州, Dezhou or 371400.")],
+    vs: Annotated[list[str] | None, typer.Option("--vs", help="Compare with these regions (repeatable, or 泰州市,菏泽市).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this date (YYYY[-MM[-DD]]).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="FILE.md, FILE.html or FILE.pdf (default: Markdown on stdout).")] = None,
+    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Charts in HTML and PDF (and next to a .md file).")] = True,
+    llm: Annotated[bool, typer.Option("--llm", help="Let the LLM at $CHAINATLAS_LLM_URL reword the text (checked; off by default).")] = False,
+) -> None:
+    """A cited briefing: headline, Core Insights, sections, Sources; every number carries [n]."""
+    import re
+
+    from chainatlas.analyse.regions import RegionNotFound
+    from chainatlas.present.report import AtlasData, ReportOptions, build_report
+    from chainatlas.present.report import llm as llm_backend
+    from chainatlas.present.report.output import format_of, write
+    from chainatlas.present.report.render_pdf import PdfUnavailable
+
+    if lang not in ("zh", "en"):
+        raise _fail(f"--lang must be zh or en, not {lang!r}", 2)
+    if since is not None and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", since):
+        raise _fail(f"--since {since!r}: expected a date YYYY-MM-DD (or YYYY-MM, YYYY)", 2)
+    try:
+        format_of(output)
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
+    others = [x.strip() for v in vs or () for x in re.split(r"[,，、]", v) if x.strip()]
+    atlas = AtlasData(_open_store())
+    try:
+        brief = build_report(atlas, [region, *others], ReportOptions(lang=lang, since=since, charts=charts))
+    except RegionNotFound as exc:
+        if exc.candidates:
+            err.print(f"[red]error:[/] {exc.args[0].split(';')[0]}; did you mean:", soft_wrap=True)
+            for c in exc.candidates[:8]:
+                err.print(f"  {c.label}", soft_wrap=True, markup=False)
+        else:
+            err.print(f"[red]error:[/] {exc.query!r} is not a region the atlas or the gazetteer knows", soft_wrap=True)
+            known = [r.name for r, _n in atlas.atlas_regions()[:10]]
+            if known:
+                err.print("regions in the atlas: " + "、".join(known), soft_wrap=True)
+        raise typer.Exit(1) from None
+    if llm or llm_backend.enabled_by_env():
+        cfg = llm_backend.config_from_env()
+        if cfg is None:
+            raise _fail("--llm needs CHAINATLAS_LLM_URL and CHAINATLAS_LLM_MODEL", 2)
+        brief = llm_backend.rewrite(brief, cfg, warn=lambda m: err.print(m, markup=False, soft_wrap=True))
+    if brief.fact_count == 0:
+        err.print(f"[yellow]warning:[/] no cited facts about {', '.join(brief.regions)}: the briefing says what is missing")
+    try:
+        written = write(brief, output, charts=charts)
+    except PdfUnavailable as exc:
+        raise _fail(str(exc)) from None
+    _report_output(written, output)
+
+
+@app.command()
+def digest(
+    file: Annotated[Path, typer.Argument(help="An article (.txt, .md, .html); nothing is stored.")],
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en headings (default: the article's language).")] = None,
+    sentences: Annotated[int | None, typer.Option(min=1, max=12, help="How many sentences (default 3-6 by length).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="FILE.md, FILE.html or FILE.pdf (default: Markdown on stdout).")] = None,
+) -> None:
+    """The Core Insights of one article: its most telling sentences, each citing its paragraph [n]."""
+    from chainatlas.ingest import IngestError
+    from chainatlas.present.report.digest import digest_path
+    from chainatlas.present.report.output import format_of, write
+    from chainatlas.present.report.render_pdf import PdfUnavailable
+
+    if lang not in (None, "zh", "en"):
+        raise _fail(f"--lang must be zh or en, not {lang!r}", 2)
+    try:
+        format_of(output)
+        brief = digest_path(file, lang=lang, k=sentences)
+    except IngestError as exc:
+        raise _fail(str(exc)) from None
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
+    try:
+        written = write(brief, output, charts=False)
+    except PdfUnavailable as exc:
+        raise _fail(str(exc)) from None
+    _report_output(written, output)
+
+
+@app.command(name="export")
+def export_(
+    format: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, parquet or jsonl (default: from -o, else csv).")] = None,
+    what: Annotated[str, typer.Option("--what", help="entities, facts, projects or documents.")] = "facts",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write (stdout for csv and jsonl without it).")] = None,
+) -> None:
+    """Export a table of the atlas with stable column names (docs/exports.md)."""
+    from chainatlas.present.export import ExportError, export, format_for
+
+    try:
+        fmt = format_for(format, output)
+        n = export(_open_store(), what, fmt, output)
+    except ExportError as exc:
+        raise _fail(str(exc), 2) from None
+    err.print(f"{n} {what} rows" + (f" → {output}" if output else ""))
+
+
+# ---------------------------------------------------------------- end of briefings and exports
 
 
 def main() -> None:
