@@ -29,10 +29,13 @@ system-deps:
 	else SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; fi
 
-## Ingest the bundled sample corpus into $(DB) (SQLite) and print the atlas overview.
+## Ingest the bundled sample corpus into $(DB) (SQLite), print the atlas overview, then serve it on
+## http://127.0.0.1:8000 (CHAINATLAS_NO_SERVE=1 stops after the overview).
 demo: install
 	$(BIN)/chainatlas --db $(DB) ingest examples/corpus/docs examples/dev/docs
 	$(BIN)/chainatlas --db $(DB) regions
+	@if [ -n "$$CHAINATLAS_NO_SERVE" ]; then echo "CHAINATLAS_NO_SERVE is set: not serving. Run: $(BIN)/chainatlas --db $(DB) serve"; \
+	else echo "Serving the atlas on http://127.0.0.1:8000 (Ctrl-C to stop)"; $(BIN)/chainatlas --db $(DB) serve --host 127.0.0.1 --port 8000; fi
 
 ## Install what the tests need and run them.
 test: system-deps install
