@@ -26,7 +26,9 @@ import re
 from chainatlas.extract import aliases
 from chainatlas.extract.orgcontext import Cand, coordinated, enumerations, from_zh, maybe_short
 from chainatlas.extract.orgnames import (
+    Head,
     Lexicon,
+    ZhName,
     accept,
     blocked_right,
     chain_continues,
@@ -42,6 +44,9 @@ from chainatlas.extract.pipeline import registry
 from chainatlas.model import Document, Entity, Span
 
 SCORED_KINDS = ("enterprise", "institution")
+_ASSOC_WORDS = ("协会", "学会", "商会", "研究会", "促进会", "联合会", "联盟")
+_COMMITTEE_REACH = 24  # characters left of 委员会 searched for the association it belongs to
+_COUNTED = re.compile(r"\s?(?:\d+|[一二三四五六七八九十两]{1,3})\s?[个家所座项]")
 _ACRONYM_AFTER = re.compile(r"\s?[(（]([A-Z][A-Za-z0-9&\-]{1,11})[)）]")
 # "(简称“港科大”)", "（以下简称长澳科技）": the short name a company is called by from then on
 _SHORT_AFTER = re.compile(
@@ -62,6 +67,8 @@ def _grammar_zh(text: str, lex: Lexicon, maybe: list[Cand] | None = None) -> lis
     out = []
     for e in sorted(ends):
         head = lex.heads[ends[e]]
+        if head.cls == "industry" and not head.short:
+            continue  # a name never ends in 发展, 投资, 药物 (accept would refuse it): skip the reading
         if head.kind == "enterprise" and chain_continues(text, e, lex, legal_only=head.cls == "legal"):
             continue
         if blocked_right(text, e, head, lex):
@@ -69,12 +76,30 @@ def _grammar_zh(text: str, lex: Lexicon, maybe: list[Cand] | None = None) -> lis
         n = read_name(text, e, head, lex)
         if n is None:
             continue
+        if head.kind == "institution" and _COUNTED.match(text, e):
+            continue  # 国家临床医学研究中心50个: a type of body, counted
+        if head.kind == "government" and head.word.endswith("委员会"):
+            n = _committee(text, n, lex) or n
         # "国际遗传工程和生物技术中心(ICGEB)": a printed acronym makes a descriptive name proper
         if accept(n, lex) or head.kind == "institution" and (n.core or n.prefix) and _ACRONYM_AFTER.match(text, e):
             out.append(from_zh(n))
         elif maybe is not None and maybe_short(n, lex):
             maybe.append(from_zh(n))
     return out
+
+
+def _committee(text: str, n: ZhName, lex: Lexicon) -> ZhName | None:
+    """A committee of an association is part of it, not a government body: 中国外商投资企业协会|
+    生物科技创新委员会 is read again with an association head (descriptors such as 企业 and
+    行业 may then stand inside the name)."""
+    hs = n.end - len(n.head.word)
+    left = text[max(0, hs - _COMMITTEE_REACH) : hs]
+    cut = max(left.rfind(ch) for ch in "，。、；：,;:()（）“”\n")
+    if not any(w in left[cut + 1 :] for w in _ASSOC_WORDS):
+        return None
+    assoc = Head(n.head.word, "inst", "institution", False, False, True)
+    m = read_name(text, n.end, assoc, lex)
+    return m if m is not None and m.start < n.start and any(w in m.text for w in _ASSOC_WORDS) else None
 
 
 def _known(text: str, lex: Lexicon) -> list[Cand]:
@@ -84,7 +109,7 @@ def _known(text: str, lex: Lexicon) -> list[Cand]:
         s = e - len(w)
         kind, canonical = lex.known[w]
         if is_cjk(w[0]):
-            if not _glued_ok(text, s, e, lex):
+            if not _glued_ok(text, s, e, lex) or _word_across_end(text, s, e, lex):
                 continue
             h = next((lex.heads[w[-k:]] for k in range(min(6, len(w)), 1, -1) if w[-k:] in lex.heads), None)
             if h is not None and blocked_right(text, e, h, lex):
@@ -99,6 +124,15 @@ def _known(text: str, lex: Lexicon) -> list[Cand]:
         if not any(k.start <= c.start and c.end <= k.end for k in kept):
             kept.append(c)
     return kept
+
+
+def _word_across_end(text: str, s: int, e: int, lex: Lexicon) -> bool:
+    """An industry word runs from inside the name across its end: 长春生物|制品所 reads 生物制品."""
+    for k in range(1, min(4, e - s) + 1):
+        for n in range(k + 1, k + 4):
+            if e - k + n <= len(text) and text[e - k : e - k + n] in lex.industry:
+                return True
+    return False
 
 
 def _glued_ok(text: str, s: int, e: int, lex: Lexicon) -> bool:
@@ -205,6 +239,14 @@ def _forms(c: Cand, lex: Lexicon) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
+def _link_forms(c: Cand) -> list[str]:
+    """Forms that join a shorter candidate to ``c``: its printed forms, and for a company its bare
+    core (汇宇 in a project list is 四川汇宇制药股份有限公司), which is not searched as a mention."""
+    if c.kind == "enterprise" and c.core and c.source in ("legal", "short") and len(c.core) >= 2:
+        return [*c.forms, c.core]
+    return c.forms
+
+
 def _compatible(a: Cand, b: Cand) -> bool:
     return a.kind == b.kind
 
@@ -222,7 +264,7 @@ def find_organizations(text: str, claimed: list[tuple[int, int]] | None = None) 
     _acronyms(text, cands)
     for c in cands:
         c.forms = _forms(c, lex)
-    groups = aliases.link(cands, lambda c: c.text, lambda c: c.forms, _compatible)
+    groups = aliases.link(cands, lambda c: c.text, _link_forms, _compatible)
     ents: list[Entity] = []
     spans_by_kind: dict[str, list[tuple[int, int]]] = {}
     for g in groups:

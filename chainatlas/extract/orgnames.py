@@ -33,6 +33,7 @@ COMMON_MIN_FREQ = 80  # jieba frequency from which a dictionary word counts as c
 PROPER_POS = frozenset({"nr", "ns", "nz", "nt", "nrt", "nrfg"})
 PROPER_MAX_FREQ = 500  # proper-noun words rarer than this are name material (扬子江, 越洋)
 FUNC_POS = frozenset({"v", "p", "c", "d", "r", "u", "m", "q", "t", "f", "ad", "vd"})
+_NOUN_POS = frozenset({"n", "vn", "nz", "j", "l"})
 
 MAX_PRE_ENTERPRISE = 14  # characters before the chain: region + core of a company name
 MAX_PRE_INSTITUTION = 30  # institutions nest (中科院大化所中国医药城生物医药创新研究院)
@@ -323,11 +324,14 @@ def _ending(text: str, pos: int, vocab: frozenset[str] | dict, max_len: int, flo
     """Longest word of ``vocab`` ending at ``pos`` (exclusive), at least 2 characters."""
     if pos <= floor:
         return None
-    finals, lengths = _index(vocab)
-    if text[pos - 1] not in finals:
+    hit = _VOCAB_INDEX.get(id(vocab))  # inlined _index: this runs for every character read
+    if hit is None or hit[0] is not vocab:
+        _index(vocab)
+        hit = _VOCAB_INDEX[id(vocab)]
+    if text[pos - 1] not in hit[1]:
         return None
     room = min(max_len, pos - floor)
-    for k in lengths:
+    for k in hit[2]:
         if k <= room and text[pos - k : pos] in vocab:
             return text[pos - k : pos]
     return None
@@ -353,8 +357,8 @@ def _paren_group(text: str, pos: int, lex: Lexicon) -> int | None:
 def blocked_right(text: str, end: int, head: Head, lex: Lexicon) -> bool:
     """The head is glued to what follows (生物|城, 大学|生, 所|以): not the end of a name."""
     nxt = text[end : end + 4]
-    if not nxt or nxt.startswith("产业化"):
-        return False
+    if not nxt or nxt.startswith(("产业化", "在内")):
+        return False  # 包括…检测所在内: 在内 closes the enumeration, the head ends the name
     for key in (head.word, head.cls):
         blocks = lex.right_blocks.get(key)
         if blocks and any(nxt[:k] in blocks for k in range(1, len(nxt) + 1)):
@@ -410,6 +414,9 @@ def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0) -> 
                 break
             chain.insert(0, w)
             pos -= len(w)
+    if head.cls == "legal" and head.word.endswith("公司") and text[max(floor, pos - 2) : pos] == "企业":
+        chain.insert(0, "企业")  # 杭州统一|企业|有限公司: the descriptor is part of the registered name
+        pos -= 2
     chain_start = pos
     limit = MAX_PRE_ENTERPRISE if head.kind == "enterprise" else MAX_PRE_INSTITUTION
     toks: list[tuple[str, str]] = []  # right to left
@@ -507,7 +514,10 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
     w = _ending(text, pos, lex.heads, ml, floor)
     if w and lex.heads[w].cls in ("inst", "legal") and w not in lex.stopwords:
         return w, "head"
-    if _ending(text, pos, lex.stopwords, ml, floor):
+    if head.assoc and w and w in lex.industry:
+        return w, "word"  # 中国外商投资企业协会: an association names its trade, verbs and all
+    w = _ending(text, pos, lex.stopwords, ml, floor)
+    if w and not _split_stopword(text, pos, w, lex):
         return None
     w = _ending(text, pos, lex.descriptors, ml, floor)
     if w:
@@ -522,6 +532,8 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
         w = _ending(text, pos, lex.glued_proper, 4, floor)
         if w:
             return w, "char"
+        if lex.common.get(text[pos - 1 : pos + 1]) in _NOUN_POS:
+            return ch, "char"  # 明峰医疗|系|统: the character opens a noun inside the name (系统, 有机)
         if pos >= 2 and text[pos - 2] == "、":
             return ch, "char"  # 、和记黄埔医药: a list item cannot open with a conjunction
         if (pos >= 3 and text[pos - 3] in "、，,；;：:\n" and is_cjk(text[pos - 2])
@@ -535,6 +547,12 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
     if not is_cjk(ch):
         return None
     return ch, "char"
+
+
+def _split_stopword(text: str, pos: int, w: str, lex: Lexicon) -> bool:
+    """The stop word ending at ``pos`` is a misreading across two words: 中国|外商 is not 中|国外|商."""
+    s = pos - len(w)
+    return s > 0 and text[s - 1 : s + 1] in lex.regions and text[pos - 1 : pos + 1] in lex.common
 
 
 def _conj_inside(text: str, pos: int, lex: Lexicon, floor: int) -> bool:
@@ -661,6 +679,8 @@ def accept(n: ZhName, lex: Lexicon) -> bool:
     if kind == "institution":
         if n.quoted and len(n.text) >= 5:
             return True
+        if n.prefix[:1] == ["国家"] and len(n.core) >= 3 and n.core not in lex.common:
+            return True  # 国家生物药技术创新中心: a national platform with its own field is one body
         if n.head.assoc and any(p in _NATIONAL for p in n.prefix):
             return True  # 中国医药企业管理协会, 中华医学会: one national body per field
         if chunks:
@@ -668,16 +688,34 @@ def accept(n: ZhName, lex: Lexicon) -> bool:
         return region and not n.head.weak or region and bool(n.core)
     # enterprises
     body = n.core + "".join(n.chain)
-    if n.core and any(body[:k] in lex.known for k in range(len(n.core), len(body) + 1)):
-        return True  # 绿叶制药|集团: a known company with a longer printed name
+    if (n.core and (n.legal or n.chain and _short_chain_ok(n.chain, lex))
+            and any(body[:k] in lex.known for k in range(len(n.core), len(body) + 1))):
+        return True  # 绿叶制药|集团: a known company with a longer printed name (not 凯莱英|化学药物)
     if n.legal:
         if chunks or n.quoted or _proper_word(n.core, lex):
             return True
+        if len(n.core) >= 3 and not _segments(n.core, lex):
+            return True  # 东阳光|药业股份有限公司: a place name glued into a brand is name material
+        region = region or any(c[:1] in OPEN and lex.regions.get(c[1:-1]) == "strong" for c in n.chain)
         return region and bool(n.chain or n.core)
     if not n.chain or not _short_chain_ok(n.chain, lex):
         return False
     # a short name needs a core that is name material on its own: 奥鸿药业, not 泰州医药
     return only_proper(n.core, lex)
+
+
+def _segments(core: str, lex: Lexicon) -> bool:
+    """True when ``core`` splits wholly into common, generic and industry words (大型, 医药研发)."""
+    n = len(core)
+    ok = [True] + [False] * n
+    for i in range(n):
+        if not ok[i]:
+            continue
+        for k in range(2, min(6, n - i) + 1):
+            w = core[i : i + k]
+            if w in lex.common or w in lex.generic or w in lex.industry or w in lex.heads:
+                ok[i + k] = True
+    return ok[n]
 
 
 def _short_chain_ok(chain: list[str], lex: Lexicon) -> bool:

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from chainatlas.extract.gazetteer import en_key, gazetteer
+from chainatlas.extract.orgnames import _common_words, accept, read_name
+from chainatlas.extract.orgnames import lexicon as org_lexicon
 from chainatlas.extract.pipeline import registry
 from chainatlas.model import Document, Entity
 
@@ -46,6 +49,9 @@ _BASE_BAD_NEXT = ("项目", "建设", "工程")
 _CITY_BAD_NEXT = "市镇乡"
 _DIRECTIONS = "东南西北"
 _ADMIN_SUFFIXES = "省市县区旗镇乡"
+_MACRO_REGIONS = frozenset({"华东", "华北", "华南", "华中", "西北", "西南", "东北", "中国", "亚太"})  # (西北)
+_PHASE = re.compile(r"[一二三四五六七八九]期")
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]{1,4}$")  # G60, G42: a corridor or road code
 _NUM_MEASURE = re.compile(r"[一二三四五六七八九十百千万两几多数余][个大家座类批项条处所]$")
 # A head followed, within one run of Chinese characters, by a company suffix is part of an org name.
 _ORG_TAIL = re.compile(r"[^\W\d_的和与及在是为、]{0,10}?(?:有限公司|有限责任公司|股份公司|集团)")
@@ -155,7 +161,7 @@ def _lexicon() -> _Lexicon:
         if (
             len(row) != 4
             or row[0] not in ("zh", "en")
-            or row[2] not in ("strong", "weak", "base", "self", "zone")
+            or row[2] not in ("strong", "weak", "base", "self", "zone", "place")
         ):
             raise ValueError(f"parks: bad row in park_heads.tsv: {row!r}")
         head = _Head(text=row[1], cls=row[2], norm=row[3], lang=row[0])
@@ -249,6 +255,75 @@ def _longest_ending(text: str, pos: int, vocab: dict[str, str] | frozenset[str],
     return s if s and s in vocab else None
 
 
+_VERB_POS = frozenset({"v", "vn", "a", "ad", "d", "p", "c"})
+
+
+@functools.cache
+def _verbs() -> frozenset[str]:
+    """Common two-character verbs, adjectives and adverbs of the general dictionary (拉长, 促进)."""
+    return frozenset(w for w, pos in _common_words()[0].items() if len(w) == 2 and pos in _VERB_POS)
+
+
+def _has_verb(chunk: str) -> bool:
+    verbs = _verbs()
+    return any(chunk[i : i + 2] in verbs for i in range(len(chunk) - 1))
+
+
+_COMPANY_CLASS = re.compile(r"等[^，。；、,;\n]{0,8}?(?:企业|公司|药企|厂商|厂家)")
+
+
+def _in_company_list(text: str, start: int, end: int) -> bool:
+    """The name at ``start:end`` is a member of "A、B、C等…企业": it is one of the companies."""
+    pos = end
+    if text[pos : pos + 1] != "、" and not (start > 0 and text[start - 1] == "、"):
+        return False
+    for _ in range(12):
+        if text[pos : pos + 1] != "、":
+            break
+        j = pos + 1
+        while j < len(text) and j - pos <= 16 and text[j] not in "、，。；,;：:\n" and text[j] != "等":
+            j += 1
+        pos = j
+    m = _COMPANY_CLASS.match(text, pos)
+    return bool(m) and not text.startswith(("集聚", "聚集", "园", "基地", "区"), m.end())
+
+
+def _item_start(text: str, pos: int) -> int:
+    """Start of the list item that holds ``pos`` (after the last 、 or punctuation, 12 characters at most)."""
+    j = pos
+    while j > 0 and pos - j < 12 and _is_cjk(text[j - 1]):
+        j -= 1
+    return j
+
+
+_LATIN_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,5}$")  # 迈克生物|IVD|天府产业园
+
+
+def _company_before(text: str, pos: int) -> str | None:
+    """A company name printed right before a park name (修正药业临沂产业园, 迈克生物IVD天府产业园)."""
+    olex = org_lexicon()
+    end = pos
+    code = _LATIN_CODE.search(text, max(0, pos - 6), pos)
+    if code:
+        end = code.start()
+    if end < 2 or not _is_cjk(text[end - 1]):
+        return None
+    for k in range(min(olex.max_token, end), 1, -1):
+        w = text[end - k : end]
+        if w in olex.known and olex.known[w][0] == "enterprise":
+            return text[end - k : pos]
+        h = olex.heads.get(w)
+        if h is not None and h.kind == "enterprise" and (h.short or h.cls == "legal"):
+            n = read_name(text, end, h, olex)
+            if n is None or n.legal.endswith("公司"):
+                continue
+            # 国药集团|中国生物: a subsidiary printed after its known parent
+            parent = any(n.text[:j] in olex.known for j in range(3, len(n.text) - 1))
+            if accept(n, olex) or parent:
+                return text[n.start : pos]
+    return None
+
+
 def _is_cjk(ch: str) -> bool:
     return bool(_CJK.match(ch))
 
@@ -294,7 +369,7 @@ def _paren_region(text: str, pos: int, lex: _Lexicon) -> str | None:
     if open_at < 0:
         return None
     inner = text[open_at + 1 : pos - 1]
-    return text[open_at:pos] if inner in lex.regions else None
+    return text[open_at:pos] if inner in lex.regions or inner in _MACRO_REGIONS else None
 
 
 def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
@@ -307,6 +382,8 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
         return None
     if _ORG_TAIL.match(text, he):
         return None  # 苏州工业园区生物产业发展有限公司 is a company, not a mention of the park
+    if _in_company_list(text, _item_start(text, hs), he):
+        return None  # 领创医谷、国信医药等头部企业: a member of a list of companies
     parts: list[tuple[str, str]] = []
     pos = hs
     anchored = False  # a region, anchor or proper chunk read since the last zone
@@ -316,6 +393,11 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
             parts.append(("region", paren))
             pos -= len(paren)
             anchored = True
+            continue
+        code = _CODE.search(text, max(0, pos - 6), pos)
+        if code and code.start() > 0 and _region_ending(text, code.start(), lex):
+            parts.append(("proper", code.group()))  # 长三角|G60|科创走廊: a corridor's code after its region
+            pos = code.start()
             continue
         tok = _region_ending(text, pos, lex)
         mod = _longest_ending(text, pos, lex.mods_zh, lex.max_tok)
@@ -331,6 +413,8 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
             anchored = True
             continue
         if best and best == zone and (not mod or len(zone) >= len(mod)):
+            if any(k == "region" for k, _ in parts) and text[pos - len(zone) - 1 : pos - len(zone)] != "(":
+                break  # 广州开发区|中新广州知识城: a park named with its own place is not nested in the zone
             parts.append(("zone", zone))
             pos -= len(zone)
             anchored = False
@@ -343,6 +427,12 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
             pos -= len(mod)
             anchored = anchored or kind == "anchor"
             continue
+        if text[pos - 1] in "及与和" and not anchored and (not parts or parts[-1][0] == "industry"):
+            left = _longest_ending(text, pos - 1, lex.mods_zh, lex.max_tok)
+            if left and lex.mods_zh[left] == "industry":
+                parts.append(("conj", text[pos - 1]))  # 中试|及|产业化基地: two activities of one base
+                pos -= 1
+                continue
         if not _is_cjk(text[pos - 1]) or _stop_ending(text, pos, lex) or anchored:
             break
         # An unknown proper-name chunk: the shortest run that ends at a boundary on its left.
@@ -358,11 +448,23 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
             if kind and (j < pos - 1 or kind in ("region", "zone")):
                 chunk_start = j
                 break
-        if chunk_start is None or (chunk_start and text[chunk_start - 1].isdigit()):
+        if chunk_start is None or (chunk_start and text[chunk_start - 1].isdigit() and not _CODE.search(
+                text, max(0, chunk_start - 6), chunk_start)):
             break  # no boundary in reach, or a number's tail (2000亿元级产业园)
+        if _has_verb(text[chunk_start:pos]):
+            break  # 拉长|开发区, 极大助推|经开区: the sentence's verb, not a name
         parts.append(("proper", text[chunk_start:pos]))
         pos = chunk_start
         anchored = True
+    if pos > 1 and text[pos - 1] in "·•" and text[he : he + 1] in "”\"":
+        q = max(text.rfind("“", max(0, pos - 12), pos), text.rfind('"', max(0, pos - 12), pos))
+        if q >= 0 and all(_is_cjk(ch) for ch in text[q + 1 : pos - 1]) and pos - 1 - (q + 1) >= 2:
+            parts.append(("proper", text[q + 1 : pos]))  # “陇粤大湾区·中医药创新发展示范区”: a quoted title
+            pos = q + 1
+    company = _company_before(text, pos) if head.cls in ("strong", "weak") else None
+    if company:
+        parts.append(("company", company))  # 修正药业|临沂产业园: a company's own park
+        pos -= len(company)
     parts.reverse()
     cand = _Cand(
         start=pos,
@@ -395,6 +497,7 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
     has_proper = "proper" in kinds
     has_industry = "industry" in kinds
     has_zone = "zone" in kinds
+    has_proper = has_proper or "company" in kinds
     # 中国 makes 中国医药城 a name but 中国产业园区 stays generic: an anchor needs an industry word.
     has_anchor = has_anchor and (has_industry or head.text in lex.industry_heads)
     if head.cls == "strong":
@@ -403,6 +506,8 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
         cand.specific = has_region or has_anchor or (has_proper and (has_industry or has_zone))
     elif head.cls == "base":
         cand.specific = has_region or has_anchor
+    if not cand.specific and has_industry and head.cls in ("strong", "weak") and _PHASE.match(text, he):
+        cand.specific = True  # 生物医药产业园一期、二期: a park built in phases is one park
     return cand
 
 
@@ -478,11 +583,19 @@ def _read_en(text: str, hs: int, he: int, lex: _Lexicon) -> _Cand | None:
         cand.core = cand.text.lower()
     if head.cls == "self":
         cand.specific = True
+    elif head.cls == "place":  # "Zhongguancun Miyun Park": a bare Park names a park in a Chinese place
+        cand.specific = any(_en_region(t) for t in proper) or cand.extended
     elif head.cls == "base":
         cand.specific = bool(proper)
     else:
         cand.specific = bool(proper) or cand.extended
     return cand
+
+
+def _en_region(word: str) -> bool:
+    """A Chinese place name in pinyin (Miyun, Haidian) whose English form is not a common word."""
+    recs = gazetteer().en_forms().get(en_key(word), [])
+    return any("e" not in r.flags for r in recs)
 
 
 def _en_location_tail(text: str, at: int, lex: _Lexicon) -> tuple[int, int] | None:

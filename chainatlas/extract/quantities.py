@@ -71,6 +71,7 @@ class _Lexicon:
     zh_skip_before: tuple[str, ...]
     zh_rank_before_front: tuple[str, ...]
     zh_rank_front_units: frozenset[str]
+    zh_rank_move_before: tuple[str, ...]
     zh_vague_before: tuple[str, ...]
     money_after: tuple[str, ...]
     money_before: tuple[str, ...]
@@ -94,6 +95,12 @@ class _Lexicon:
     slogan_max: int
     slogan_marks: tuple[str, ...]
     nickname_max: int
+
+
+# "59 companies …, 39 of which have started production": a count of the things just counted
+_OF_WHICH = re.compile(r"[ \t]+of[ \t]+(?:which|them|these|those)\b")
+_EN_PLURAL_BEFORE = re.compile(r"\b\d[\d,]*[ \t]+(?:[A-Za-z\-]+[ \t]+){0,3}[A-Za-z\-]+s\b")
+_MONEY_BEFORE = re.compile(r"[\d.]+[万亿]+元")
 
 
 def _alt(words: list[str]) -> str:
@@ -175,6 +182,7 @@ def _lexicon() -> _Lexicon:
         zh_skip_before=tuple(rules["zh_skip_before"]),
         zh_rank_before_front=tuple(rules["zh_rank_before_front"]),
         zh_rank_front_units=frozenset(rules["zh_rank_front_units"]),
+        zh_rank_move_before=tuple(rules.get("zh_rank_move_before") or ()),
         zh_vague_before=tuple(rules["zh_vague_before"]),
         money_after=money_after,
         money_before=tuple(rules["money_context_before"]),
@@ -318,6 +326,8 @@ class _Scanner:
         value, scale, infix = num.value, num.scale, []
         p = e
         im = lex.infix_re.match(t, p)
+        if im and t.startswith("来自", im.start()):
+            im = None  # 401亿来自光谷: "comes from", not the hedge 来
         if im:
             infix.append(im.group())
             p = im.end()
@@ -333,7 +343,7 @@ class _Scanner:
                     p = am.end()
             if not infix:
                 im = lex.infix_re.match(t, p)
-                if im:
+                if im and not t.startswith("来自", im.start()):
                     infix.append(im.group())
                     p = im.end()
         um = lex.zh_unit_re.match(t, p)
@@ -409,6 +419,8 @@ class _Scanner:
         prev = t[s - 1:s]
         if any(t.endswith(x, 0, s) for x in lex.zh_skip_before) or _ORDINAL_LIST.search(t, max(0, s - 8), s):
             return None  # 第十四届, 每100家, 第一、二批
+        if mw in lex.zh_rank_front_units and any(t.endswith(x, 0, s) for x in lex.zh_rank_move_before):
+            return None  # 排名上升1位: a move in a ranking, not a count
         if prev == "前" and (mw in lex.zh_rank_front_units
                             or any(t.endswith(x, 0, s - 1) for x in lex.zh_rank_before_front)):
             return None
@@ -439,6 +451,10 @@ class _Scanner:
         left = t[max(0, s - lex.money_window):s]
         if any(w in left for w in lex.money_before):
             return p
+        clause = t[max(0, s - 2 * lex.money_window):s]
+        cut = max(clause.rfind(c) for c in "。；;！？\n")
+        if _MONEY_BEFORE.search(clause, cut + 1):
+            return p  # 总收入750亿元，其中401亿来自光谷: the currency is left out after the first amount
         return None
 
     def _range(self, m: re.Match[str], num: _Num, low: Decimal, p: int, low_scale: int,
@@ -524,6 +540,9 @@ class _Scanner:
             return None
         if lex.en_skip_before_re.search(t, max(0, s - 12), s):
             return None  # No. 1, top 100, Phase 3
+        om = _OF_WHICH.match(t, q)
+        if om and _EN_PLURAL_BEFORE.search(t, max(0, s - 80), s):
+            return self._finish(_Hit("count", value, s, om.end(), scale, unit="of which"), num, s)
         mods = 0
         while True:
             wm = _EN_WORD.match(t, q)

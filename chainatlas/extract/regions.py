@@ -16,7 +16,9 @@ Taizhou = 泰州 or 台州) are decided the same way, by the other regions of th
 
 The component runs after parks and organisations: a region printed only inside one of their
 names (江苏 in 江苏中慧元通生物科技股份有限公司, 乐陵 in 乐陵医药产业园) is noted on that entity
-(``attrs["regions"]``) but makes no region entity; government bodies (德州市卫健委) count.
+(``attrs["regions"]``) but makes no region entity; government bodies (德州市卫健委) count, and
+so does the place that opens the name of a park printed two or more times (石家庄高新区 …
+石家庄高新区: the article is about that place even when it never prints the place alone).
 """
 
 from __future__ import annotations
@@ -384,6 +386,12 @@ def _container_of(h: _Hit, text: str, boxes: list[tuple[int, int, Entity]], lex:
     return None
 
 
+def _opens_main_park(h: _Hit, box: Entity) -> bool:
+    """The region opens the name of a park the article keeps returning to (石家庄|高新区 printed
+    three times): the article is about that place, although it never prints the place alone."""
+    return box.type == "park" and len(box.mentions) >= 2 and any(m.start == h.start for m in box.mentions)
+
+
 def find_regions(doc: Document) -> list[Entity]:
     """Region entities of ``doc`` (without adding them); notes embedded regions on containers."""
     g = gazetteer()
@@ -401,6 +409,8 @@ def find_regions(doc: Document) -> list[Entity]:
         r = g.by_code(key)
         assert r is not None
         free = [h for h, box in items if box is None]
+        if not free:
+            free = [h for h, box in items if box is not None and _opens_main_park(h, box)]
         if not free:
             for _, box in items:
                 if box is not None and r.name not in box.attrs.setdefault("regions", []):

@@ -402,6 +402,35 @@ def _relaxed(infos: list[_Line]) -> list[_Line]:
     return out
 
 
+_CUT_MIN_CJK = 15  # a cut-off Chinese sentence this long is prose, not a stray label
+_CUT_MIN_WORDS = 6
+_LABEL_HEAD = re.compile(r"^\S{1,5}\s*[:：]")
+
+
+def _cut_off_last_line(infos: list[_Line], end: int, stop: int) -> bool:
+    """The file stops in the middle of the article's last paragraph (a scrape cut at a size limit).
+
+    The cut line is too short or unpunctuated to weigh as a paragraph, so the heaviest run
+    ends before it. It is kept when it is the only line left in the file after the body,
+    reads as prose (long enough, no date, no junk kind) and does not end a sentence.
+    """
+    if stop != len(infos) or infos[end].kind != "para":
+        return False
+    rest = [i for i in range(end + 1, len(infos)) if infos[i].kind != "blank"]
+    if len(rest) != 1:
+        return False
+    line = infos[rest[0]]
+    s = line.text
+    if line.kind not in ("short", "text") or line.has_date or _SENT_PUNCT.search(s[-1:]) or _EN_END.search(s[-3:]):
+        return False
+    if _LABEL_HEAD.search(s):  # "标签: A B C", "Tags: …": a labelled trailer line
+        return False
+    if line.latin:
+        words = _WORD.findall(s)
+        return len(words) >= _CUT_MIN_WORDS and not _title_case(words)
+    return len(_CJK.findall(s)) >= _CUT_MIN_CJK
+
+
 def _trusted_run(infos: list[_Line]) -> tuple[int, int, int]:
     """For text an extractor already cut from HTML: keep all of it but the header and junk."""
     start = next((i for i, x in enumerate(infos) if x.kind == "para"), -1)
@@ -566,6 +595,8 @@ def clean_text(text: str, *, trusted: bool = False, title_hint: str | None = Non
         start, end, stop = _best_run(infos)
         if start < 0:  # no paragraph anywhere: short sentences are the article
             start, end, stop = _best_run(_relaxed(infos))
+        elif _cut_off_last_line(infos, end, stop):
+            end = next(i for i in range(len(infos) - 1, end, -1) if infos[i].kind != "blank")
 
     reasons: list[str | None] = [None] * len(infos)
     kept: list[str] = []

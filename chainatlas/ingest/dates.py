@@ -1,7 +1,7 @@
 """Publication dates as portals print them, normalised to ``YYYY-MM-DD``.
 
 Handles ``2023-03-31 11:31:59``, ``2023/3/31``, ``2023.03.31``, ``2023年3月31日``,
-``05-16-2023`` (month first, as English portals print it; day first when the first
+``05-16-2023`` and ``09/29 2018`` (month first, as English portals print it; day first when the first
 number cannot be a month), ``May 16, 2023`` and ``16 May 2023``. Every candidate is
 checked against the calendar, so phone numbers and version strings do not pass.
 """
@@ -18,6 +18,8 @@ _M = r"(1[0-2]|0?[1-9])"
 _D = r"(3[01]|[12]\d|0?[1-9])"
 _YMD = re.compile(rf"(?<![\d.])(?:{_Y}\s*([-/.])\s*{_M}\s*\2\s*{_D}|{_Y}\s*年\s*{_M}\s*月\s*{_D}\s*[日号]?)(?![\d])")
 _MDY = re.compile(r"(?<![A-Za-z\d.:])(\d{1,2})([-/.])(\d{1,2})\2" + _Y + r"(?!\d)")
+# "Published on 09/29 2018": month/day, then the year after a space (some English portals)
+_MD_Y = re.compile(r"(?<![A-Za-z\d.:/])(\d{1,2})/(\d{1,2})[ \t]+" + _Y + r"(?![\d/.:])")
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -57,6 +59,12 @@ def find_dates(text: str) -> Iterator[DateMatch]:
             found.append(DateMatch(m.start(), m.end(), iso))
     for m in _MDY.finditer(text):
         a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        month, day = (b, a) if a > 12 >= b else (a, b)
+        iso = _iso(y, month, day)
+        if iso:
+            found.append(DateMatch(m.start(), m.end(), iso))
+    for m in _MD_Y.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
         month, day = (b, a) if a > 12 >= b else (a, b)
         iso = _iso(y, month, day)
         if iso:

@@ -494,3 +494,82 @@ def test_data_files_are_lexicons_not_sample_names():
 @pytest.mark.parametrize("bad", ["", "。。。", "ABC", "\n\n"])
 def test_degenerate_text(bad):
     assert find_organizations(bad) == []
+
+
+# --------------------------------------------------------------------------- extraction-quality round
+# Enumerations, committees, national platforms and name grammar, with sentences from cities that
+# are not in the development set.
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "以A、B、C为代表的…企业": the closer 为代表 and the class noun after it
+        ("以鲁南制药、新华制药、齐都药业为代表的医药企业加快发展。", {"鲁南制药", "新华制药", "齐都药业"}),
+        # "代表企业有A、B、C": the class noun opens the list
+        ("代表企业有仁和药业、济民可信、汇仁集团;", {"仁和药业", "济民可信", "汇仁集团"}),
+        # a class noun right after 等 vouches for two-character members
+        ("园区已集聚瑞普、科华、海辰等一批行业龙头企业。", {"瑞普", "科华", "海辰"}),
+        # a known name inside a longer member is not the member (益|诺华)
+        ("引进了益诺华、阿斯利康、科伦药业等企业", {"益诺华", "阿斯利康", "科伦药业"}),
+        # among names, a province or city with an everyday word is a company
+        ("引进了杭州民生、浙江医药、上海凯宝等龙头企业", {"杭州民生", "浙江医药", "上海凯宝"}),
+        # project lists: the owner without its product, and 药 that ends 医药 stays
+        ("迪哲医药、川宁医药产业基地等5个项目", {"迪哲医药", "川宁医药"}),
+        # quoted project titles in a row
+        ("包括“大地生物项目”“亚虹医药项目”等", {"大地生物", "亚虹医药"}),
+    ],
+)
+def test_enumeration_members_are_organisations(text: str, expected: set[str]) -> None:
+    names = {e.name for e in find_organizations(text) if e.kind in ("enterprise", "institution")}
+    assert names == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "专精特新、小巨人、瞪羚等企业加快成长。",
+        "央企、国企、民企等各类企业踊跃参与。",
+        "重点发展创新药、高端医疗器械、生物制品、现代中药等产业,引进了一批企业。",
+        "吸引了北京、上海、深圳等地企业,形成研发、生产、销售等环节企业集聚。",
+        "全市规上企业有320家,重点企业有较强的创新能力、完善的研发体系。",
+        "主要聚焦AI制药、细胞治疗等领域,推动个体化医疗发展,建设医药强省。",
+        "全国已建成国家临床医学研究中心50个,国家重点实验室10个。",
+    ],
+)
+def test_categories_fields_and_counted_types_are_not_names(text: str) -> None:
+    assert [e.name for e in find_organizations(text) if e.kind in ("enterprise", "institution")] == []
+
+
+def test_committee_of_an_association_is_an_institution_with_its_parent() -> None:
+    orgs = _orgs("中国外商投资企业协会药品研制和开发行业委员会在无锡召开年会。")
+    assert orgs["中国外商投资企业协会药品研制和开发行业委员会"].kind == "institution"
+    assert orgs["中国外商投资企业协会"].kind == "institution"
+    orgs = _orgs("中国医药企业管理协会生物医药创新委员会与珠海市签署合作协议。")
+    assert set(orgs) == {"中国医药企业管理协会生物医药创新委员会", "中国医药企业管理协会"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("沈阳东软医疗系统股份有限公司发布新一代CT。", "沈阳东软医疗系统股份有限公司"),  # 系 opens 系统
+        ("大连美罗企业有限公司投资建设新厂区。", "大连美罗企业有限公司"),  # 企业 before 有限公司
+        ("药谷(上海)科技有限公司与宁波市签约。", "药谷(上海)科技有限公司"),  # the region in brackets
+        ("国家高性能医疗器械创新中心在深圳揭牌。", "国家高性能医疗器械创新中心"),  # a national platform
+        ("包括上海药物研究所、南京医疗器械检测所在内的多家机构", "南京医疗器械检测所"),  # 所|在内
+    ],
+)
+def test_name_grammar_reads_the_full_name(text: str, name: str) -> None:
+    assert name in _orgs(text)
+
+
+def test_known_name_glued_to_an_industry_word_is_not_a_mention() -> None:
+    # 天坛生物 is a known short name, but here 生物制品 is one word of the registered name
+    names = [e.name for e in find_organizations("北京天坛生物制品股份有限公司扩建血液制品车间。")]
+    assert names == ["北京天坛生物制品股份有限公司"]
+
+
+def test_list_member_that_is_a_company_core_joins_the_company() -> None:
+    text = "苏州泽璟生物制药股份有限公司介绍，华东医药、泽璟研发总部及产业化基地等8个项目开工。"
+    orgs = _orgs(text)
+    assert "泽璟" in orgs["苏州泽璟生物制药股份有限公司"].aliases
+    assert "泽璟" not in orgs

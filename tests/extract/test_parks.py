@@ -416,3 +416,50 @@ def test_missing_data_file_error_names_the_file(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(parks, "DATA", tmp_path)
     with pytest.raises(RuntimeError, match="park_heads.tsv"):
         list(parks._lines("park_heads.tsv"))
+
+
+# --------------------------------------------------------------------------- extraction-quality round
+# Sentences from cities outside the development set.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a park named with its own place is not nested in the zone printed before it
+        ("青岛高新区青岛蓝色生物医药产业园已入驻企业120家。", ["青岛高新区", "青岛蓝色生物医药产业园"]),
+        # heads: 经济区, 创业中心 (a torch-programme incubator), 健康谷
+        ("落户南昌临空经济区的生物医药企业达到30家。", ["南昌临空经济区"]),
+        ("武汉东湖新技术创业中心孵化企业300家。", ["武汉东湖新技术创业中心"]),
+        ("规划建设3平方公里的湘江国际健康谷。", ["湘江国际健康谷"]),
+        # two activities of one base joined by 及
+        ("上海生物医药研发及产业化基地启用。", ["上海生物医药研发及产业化基地"]),
+        # a park built in phases is one park even without a place name
+        ("医疗器械产业园二期建成投用。", ["医疗器械产业园"]),
+        # a company's own park
+        ("恒瑞医药连云港产业园开工。", ["恒瑞医药连云港产业园"]),
+        ("国药集团中国中药(华南)产业园在佛山开工。", ["国药集团中国中药(华南)产业园"]),
+        # a corridor code after its region, a quoted title with a middle dot
+        ("京津冀G4科创走廊生物医药产业园正式揭牌。", ["京津冀G4科创走廊生物医药产业园"]),
+        ("“粤港澳·中医药科技示范区”建设项目签约。", ["粤港澳·中医药科技示范区"]),
+        # English: a bare Park names a park after a Chinese place name, not after any word
+        ("The Haidian Park of Zhongguancun hosts 300 firms, next to the Olympic Park.", ["Haidian Park"]),
+    ],
+)
+def test_quality_round_parks(text: str, expected: list[str]) -> None:
+    assert _names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "将进一步促进生物医药产业园区发展,全力助推高新区建设。",  # verbs are not names
+        "对于拉长开发区医药产业链条意义重大。",
+        "积极对接华熙生物、泰格医谷等头部企业。",  # a member of a list of companies
+    ],
+)
+def test_quality_round_not_parks(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_list_of_parks_closed_by_a_place_word_stays_parks() -> None:
+    assert _names("入驻苏州生物医药产业园、无锡药谷等企业集聚区。") == ["苏州生物医药产业园", "无锡药谷"]

@@ -341,6 +341,13 @@ SENTENCES = [
     ("One of the firms, founded in 2010, employs around 1,200 people.", {("count", 1200)}),
     ("The zone covers 22 square kilometers and employs 15,000 people in 2,000 firms.",
      {("count", 15000), ("count", 2000)}),
+    # extraction-quality round: counts of "which", more countable nouns, ranks that move, money
+    # whose currency is left out after the first amount of the sentence
+    ("There are 120 companies in the park, 45 of which are listed.", {("count", 120), ("count", 45)}),
+    ("The base holds 16 formulations, 3,000 recipes and more than 2,000 folk medicine resources.",
+     {("count", 16), ("count", 3000), ("count", 2000)}),
+    ("排名较上年上升2位,位列全国第5。", set()),
+    ("全市医药产业总产值820亿元,其中360亿来自高新区。", {("money", 82000000000), ("money", 36000000000)}),
 ]
 
 

@@ -398,3 +398,13 @@ def test_speed_much_faster_than_jieba():
     find_regions(doc)
     mb_s = len(text.encode("utf-8")) / 1e6 / (time.perf_counter() - t0)
     assert mb_s > 2.0  # jieba.lcut runs at about 1 MB/s here
+
+
+def test_place_opening_a_park_the_article_returns_to_is_a_subject():
+    # 宁波 is never printed alone, but the article keeps returning to 宁波高新区
+    text = "宁波高新区今年引进生物医药项目12个。宁波高新区还将建设医疗器械产业园。"
+    got = regions(text, [ent(text, "宁波高新区", "park", None)])
+    assert set(got) == {"宁波市"}
+    # a park printed once stays a container only (乐陵医药产业园)
+    text = "乐陵医药产业园承接项目。"
+    assert regions(text, [ent(text, "乐陵医药产业园", "park", None)]) == {}

@@ -209,3 +209,37 @@ def test_a_page_of_short_sentences_still_has_a_body():
     c = clean_text("Short news\n2024-01-02\nThe park covers 10 sq km.\nIt hosts 200 firms.\nOther story")
     assert c.body == "The park covers 10 sq km.\nIt hosts 200 firms."
     assert c.published == "2024-01-02"
+
+
+# ---------------------------------------------------------------- extraction-quality round
+
+
+def test_file_cut_in_the_middle_of_the_last_paragraph_keeps_the_cut_line():
+    # scraped pages cut at a size limit end in half a sentence: it is still the article
+    cut = "　　为加快推进长江经济带生物医药产业协同发展，该市还将出台"
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY + "\n" + cut + "\n")
+    assert "该市还将出台" in c.body
+    en = ("Heze boosts its biomedical industry\n\n" + "The city now has 120 biomedical companies, officials said. "
+          "It plans to attract another 30 projects by 2026, with a focus on cell therapy and medical devices.\n\n"
+          "The total sales revenue of the city's biologica")
+    assert clean_text(en).body.endswith("biologica")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "标签: 生物医药 产业园 医疗器械 招商引资",  # a tag line is no sentence
+        "相关新闻推荐阅读更多精彩内容",  # a headline
+        "2024-05-16 10:21 某市新闻网",  # a date line
+    ],
+)
+def test_junk_last_line_is_not_taken_for_a_cut_paragraph(tail):
+    c = clean_text("某市生物医药产业规模持续扩大\n" + BODY + "\n" + tail + "\n")
+    assert tail not in c.body
+
+
+def test_month_day_then_year_after_a_space():
+    c = clean_text("Heze boosts its biomedical industry\nPublished on 09/29 2018  Source: China Daily\n"
+                   "Heze City has made the biomedical industry the top priority of its effort to develop its "
+                   "characteristic industrial system, officials said. The city now has 120 biomedical companies.\n")
+    assert c.published == "2018-09-29"
