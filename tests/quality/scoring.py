@@ -17,6 +17,7 @@ from chainatlas.present.jobs import extract_paths
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "corpus"
 DEV = ROOT / "examples" / "dev"
+HOLDOUT = ROOT / "examples" / "holdout"
 
 
 def score(corpus: Path) -> tuple[dict, str]:
