@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from chainatlas.store import browse as Q
 from chainatlas.present.web import service as S
 from chainatlas.present.web.auth import actor, require_read, require_write
+from chainatlas.store import browse as Q
 from chainatlas.store.tokens import TokenInfo
 
 Limit = Annotated[int, Query(ge=1, le=S.MAX_LIMIT, description="Page size.")]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chainatlas.store import browse as Q
 from chainatlas.store import Store
+from chainatlas.store import browse as Q
 from chainatlas.store.views import (
     DocRef,
     DocumentEntity,
