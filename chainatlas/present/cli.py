@@ -61,11 +61,35 @@ def _open_store():
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).")],
     workers: Annotated[int, typer.Option(help="Processes for reading and extraction.")] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="ADDRESS|local",
+            help="Read and extract on a Dask cluster: a scheduler address (tcp://host:8786; workers need the "
+            "files at the same paths) or 'local' (one process per CPU, or --workers). Storage stays here.",
+        ),
+    ] = None,
 ) -> None:
     """Read, clean, extract and store articles (.txt, .md, .html); duplicates are stored once."""
+    from rich.markup import escape
+
     from chainatlas.present.jobs import ingest_paths, make_mapper
 
+    try:
+        mapper = make_mapper(workers, dask)
+    except (ImportError, ValueError) as exc:  # the dask extra missing, or --workers with a remote cluster
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
     store = _open_store()
+    if dask:
+        from chainatlas.present.scale import DaskUnavailable
+
+        try:
+            client = mapper.start()
+        except DaskUnavailable as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+            raise typer.Exit(2) from None
+        err.print(f"dask: {len(client.nthreads())} workers at {client.scheduler.address}")
     progress = Progress(
         TextColumn("[bold]ingest"),
         BarColumn(),
@@ -84,9 +108,13 @@ def ingest(
         def on_progress(path: str, n: int) -> None:
             progress.update(task, advance=n, description=Path(path).name[:40])
 
-        report = ingest_paths(
-            [str(p) for p in paths], store, mapper=make_mapper(workers), on_progress=on_progress, on_total=on_total
-        )
+        try:
+            report = ingest_paths(
+                [str(p) for p in paths], store, mapper=mapper, on_progress=on_progress, on_total=on_total
+            )
+        finally:
+            if dask:
+                mapper.close()
     for path, reason in report.failed:
         err.print(f"[red]failed[/] {path}: {reason}", soft_wrap=True)
     for path, status in report.duplicate:
@@ -169,12 +197,20 @@ def search(
 
 
 @app.command()
-def regions() -> None:
+def regions(
+    level: Annotated[str, typer.Option(help="province, prefecture or county.")] = "prefecture",
+) -> None:
     """The atlas overview: regions with their documents, organisations, parks and headline figures."""
+    from chainatlas.analyse.evidence import AtlasIndex
+    from chainatlas.analyse.overview import LEVELS, overview
+
+    if level not in LEVELS:
+        err.print(f"[red]error:[/] --level must be one of {', '.join(LEVELS)}, not {level!r}")
+        raise typer.Exit(2)
     store = _open_store()
-    rows = store.regions_overview()
+    rows = overview(AtlasIndex(store), levels=(level,))
     if not rows:
-        out.print(f"the atlas {state.db} holds no regions yet: run `chainatlas ingest PATH` first")
+        out.print(f"the atlas {state.db} holds no documents about a {level} yet: run `chainatlas ingest PATH` first")
         raise typer.Exit(0)
     t = Table(title=f"ChainAtlas overview — {state.db}", show_lines=True)
     t.add_column("region")
@@ -184,11 +220,11 @@ def regions() -> None:
     t.add_column("headline figures")
     for r in rows:
         t.add_row(
-            f"{r.name}\n[dim]{r.code or ''}[/]",
-            str(r.document_count),
-            _clip([o.name for o in r.organizations], r.organization_count),
-            _clip([p.name for p in r.parks], r.park_count),
-            "\n".join(f"{f.text}" for f in r.figures[:4]) or "[dim]—[/]",
+            f"{r.region.name}\n[dim]{r.region.code or ''}[/]",
+            str(r.documents),
+            _clip(r.organizations, r.organization_count),
+            _clip(r.parks, r.park_count),
+            "\n".join(f"{h.metric} {h.display}" for h in r.headlines) or "[dim]—[/]",
         )
     out.print(t)
 
@@ -1126,7 +1162,7 @@ def report(
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Charts in HTML and PDF (and next to a .md file).")] = True,
     llm: Annotated[bool, typer.Option("--llm", help="Let the LLM at $CHAINATLAS_LLM_URL reword the text (checked; off by default).")] = False,
 ) -> None:
-    """A cited briefing: headline, Core Insights, sections, Sources; every number carries [n]."""
+    """A cited briefing: headline, Core Insights, sections, Sources; every number carries a \\[n] citation."""
     import re
 
     from chainatlas.analyse.regions import RegionNotFound
@@ -1179,7 +1215,7 @@ def digest(
     sentences: Annotated[int | None, typer.Option(min=1, max=12, help="How many sentences (default 3-6 by length).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="FILE.md, FILE.html or FILE.pdf (default: Markdown on stdout).")] = None,
 ) -> None:
-    """The Core Insights of one article: its most telling sentences, each citing its paragraph [n]."""
+    """The Core Insights of one article: its most telling sentences, each citing its paragraph as \\[n]."""
     from chainatlas.ingest import IngestError
     from chainatlas.present.report.digest import digest_path
     from chainatlas.present.report.output import format_of, write

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from chainatlas.extract import aliases
 from chainatlas.extract.organizations import extract_organizations, find_organizations
 from chainatlas.extract.orgnames import _cpca_region_prefixes, _region_prefixes, lexicon
 from chainatlas.model import Document, Entity, Span
+from chainatlas.present import scoring
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "examples" / "corpus"
@@ -34,37 +34,14 @@ EXCLUDED = ("government", "media")
 # --------------------------------------------------------------------------- scorer rules
 
 
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s or "").lower()
-    return re.sub(r"[\s\"'“”‘’《》()（）·,，.。]", "", s)
-
-
-def _names_match(a: str, b: str) -> bool:
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6
+# The scorer's own matching rules (vendored copy of ../shared/eval/score.py).
+_norm = scoring.norm
+_names_match = scoring.names_match
+_dedup = scoring.dedup_groups
 
 
 def _hit(p: set[str], g: set[str]) -> bool:
     return any(_names_match(x, y) for x in p for y in g)
-
-
-def _dedup(groups: list[set[str]]) -> list[set[str]]:
-    out: list[set[str]] = []
-    for g in groups:
-        g = {x for x in g if x}
-        if not g:
-            continue
-        for o in out:
-            if g & o:
-                o |= g
-                break
-        else:
-            out.append(set(g))
-    return out
 
 
 def _score(ents: list[Entity], gold: list[set[str]], ignore: set[str]) -> tuple[int, int, int, int]:

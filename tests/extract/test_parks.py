@@ -8,8 +8,6 @@ would annotate.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from chainatlas.extract import parks
 from chainatlas.extract.parks import _region_prefixes, extract_parks, find_parks
 from chainatlas.model import Document
+from chainatlas.present import scoring
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "examples" / "corpus"
@@ -26,34 +25,14 @@ JUNK_MARKERS = ("特别声明", "相关内容", "激活民间投资")
 # --------------------------------------------------------------------------- scorer rules
 
 
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s or "").lower()
-    return re.sub(r"[\s\"'“”‘’《》()（）·,，.。]", "", s)
-
-
-def _names_match(a: str, b: str) -> bool:
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and short in long_ and len(short) / len(long_) >= 0.6
+# The scorer's own matching rules (vendored copy of ../shared/eval/score.py).
+_norm = scoring.norm
+_names_match = scoring.names_match
+_dedup = scoring.dedup_groups
 
 
 def _hit(p: set[str], g: set[str]) -> bool:
     return any(_names_match(x, y) for x in p for y in g)
-
-
-def _dedup(groups: list[set[str]]) -> list[set[str]]:
-    out: list[set[str]] = []
-    for g in groups:
-        for o in out:
-            if g & o:
-                o |= g
-                break
-        else:
-            out.append(set(g))
-    return out
 
 
 def _score(pred: list[set[str]], gold: list[set[str]], ignore: set[str]) -> tuple[int, int, int, int]:
