@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # WeasyPrint (PDF briefings), Noto CJK fonts for Chinese text in charts and PDFs.
 APT_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 
-.PHONY: demo test install lint bench clean system-deps
+.PHONY: demo test install lint bench clean system-deps test-pg
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,21 @@ demo: install
 test: system-deps install
 	$(BIN)/ruff check chainatlas tests benchmarks
 	$(BIN)/python -m pytest
+
+## The store and resolve tests again on a throwaway PostgreSQL server (scripts/pg-test-server.sh
+## finds or installs the server binaries; the `pg` extra brings psycopg). The server is stopped and
+## its folder deleted however the tests end.
+PG_STAMP := $(VENV)/.installed-pg
+$(PG_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[test,pg]'
+	touch $(PG_STAMP)
+
+test-pg: $(PG_STAMP)
+	@dir=$$(mktemp -d "$${TMPDIR:-/tmp}/chainatlas-pg.XXXXXX"); \
+	trap 'scripts/pg-test-server.sh stop "$$dir"' EXIT; \
+	url=$$(scripts/pg-test-server.sh start "$$dir") || exit $$?; \
+	echo "CHAINATLAS_TEST_PG_URL=$$url"; \
+	CHAINATLAS_TEST_PG_URL=$$url $(BIN)/python -m pytest tests/store tests/resolve
 
 bench: install
 	$(BIN)/python benchmarks/extract_throughput.py

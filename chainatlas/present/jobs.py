@@ -134,7 +134,19 @@ def ingest_paths(
     return report
 
 
-def make_mapper(workers: int) -> Mapper:
+def make_mapper(workers: int = 1, dask: str | None = None) -> Mapper:
+    """Serial, a process pool of ``workers``, or a Dask cluster (``"local"`` or a scheduler address).
+
+    With ``dask="local"``, ``workers`` > 1 sizes the local cluster (default: the CPU count); a
+    remote cluster is sized where its workers are started. The Dask mapper is a context manager
+    (``with``) that keeps one cluster for several calls; see ``chainatlas.present.scale``.
+    """
+    if dask:
+        from chainatlas.present.scale import dask_map  # optional extra: imported only when asked for
+
+        if dask != "local" and workers > 1:
+            raise ValueError("--workers sizes a local cluster only; a remote Dask cluster has the workers it was started with")
+        return dask_map(dask, n_workers=workers if workers > 1 else None)
     return serial_map if workers <= 1 else process_pool_map(workers)
 
 
