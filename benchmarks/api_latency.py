@@ -6,7 +6,8 @@ ingested once with the real pipeline, then stored again as varied copies straigh
 extraction output is the original's, so entities, numbers and facts stay realistic without
 re-running extraction 10,000 times). Then uvicorn serves it on 127.0.0.1 in its own process and
 ``--clients`` threads (8) with one httpx client each call the city page API
-(``/api/v1/regions/{name}``), search (``/api/v1/search``) and entity (``/api/v1/entities/{id}``),
+(``/api/v1/regions/{name}``: profile, chain coverage and gaps), search (``/api/v1/search``), entity
+(``/api/v1/entities/{id}``), the overview (``/api/v1/regions``), compare and gaps,
 for at most ``--requests`` calls per endpoint or ``--seconds``, whichever comes first.
 
     python benchmarks/api_latency.py [--docs 10000] [--db /tmp/latency.db] [--clients 8]
@@ -185,6 +186,9 @@ def main() -> int:
         "city page   /api/v1/regions/{name}": [f"/api/v1/regions/{name}" for name in regions],
         "search      /api/v1/search?q=…": [f"/api/v1/search?q={q}&limit=20" for q in QUERIES],
         "entity      /api/v1/entities/{id}": [f"/api/v1/entities/{i}" for i in ids],
+        "overview    /api/v1/regions?level=…": [f"/api/v1/regions?level={lv}" for lv in ("city", "province", "county")],
+        "compare     /api/v1/compare?r=…&r=…": [f"/api/v1/compare?r={a}&r={b}" for a, b in zip(regions[:8], regions[1:9], strict=False)],
+        "gaps        /api/v1/gaps?region=…": [f"/api/v1/gaps?region={name}" for name in regions[:10]],
     }
     ok = phase("as served (views cached per atlas version, after one warm-up call each)", args, paths, 512)
     if not args.no_cold:
@@ -201,10 +205,12 @@ def phase(title: str, args: argparse.Namespace, paths: dict[str, list[str]], cac
     proc = serve(args.db, port, cache_size)
     base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, timeout=60) as warm:  # fills the cache, pages in the file
+        w0 = time.perf_counter()
+        with httpx.Client(base_url=base, timeout=300) as warm:  # fills the cache, pages in the file
             for group in paths.values():
                 for p in group:
                     warm.get(p)
+        warm_s = time.perf_counter() - w0
         t0 = time.perf_counter()
         timings = run(base, paths, args.clients, args.requests, args.seconds)
         wall = time.perf_counter() - t0
@@ -214,6 +220,7 @@ def phase(title: str, args: argparse.Namespace, paths: dict[str, list[str]], cac
     total = sum(len(v) for v in timings.values())
     print(f"\n== {title}\n{args.clients} concurrent clients, {total} requests in {wall:.1f}s "
           f"({total / wall:.0f} req/s), one uvicorn process on 127.0.0.1")
+    print(f"warm-up (the first call of every path, one at a time) took {warm_s:.1f}s")
     print(f"{'endpoint':40} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     ok = True
     for name, values in timings.items():

@@ -230,6 +230,21 @@ class AtlasIndex:
         self._fact_places: dict[int, tuple[list[RegionRecord], list[int], str]] = {}
         self._fact_segments: dict[int, list[str]] = {}
 
+    def for_new_facts(self) -> AtlasIndex:
+        """A new index over the same store that reads the facts again and keeps everything else.
+
+        For a change to facts alone (a fact confirmed, rejected or corrected; no document, mention
+        or entity changed): it answers exactly as a fresh ``AtlasIndex(store)`` would, without
+        reading the mentions and classifying every sentence naming an enterprise again, which is
+        most of the cost of a first gap analysis. The web atlas uses it after a fact verdict.
+        """
+        new = object.__new__(AtlasIndex)
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if not k.startswith("_web_")})
+        new._facts = None
+        new._fact_places = {}
+        new._fact_segments = {}
+        return new
+
     # ------------------------------------------------------------------ taxonomy
 
     @property

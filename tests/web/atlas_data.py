@@ -90,3 +90,27 @@ def quiet_doc() -> Document:
         content_hash="web-test-quiet", passages=lines(text),
         entities=[Entity("region", "丽江市", code="530700", mentions=spans(text, "丽江市"))],
     )
+
+
+def growth_doc() -> Document:
+    """Dezhou's industry scale in three years (metric facts with periods): the city page draws a trend."""
+    text = ("德州市医药产业规模连续三年增长\n"
+            "2022年，德州市医药产业规模达到420亿元。\n"
+            "2023年，德州市医药产业规模达到465亿元。\n"
+            "2024年，德州市医药产业规模达到520亿元，同比增长11.8%。")
+    facts, quantities = [], []
+    for year, value in (("2022", 420), ("2023", 465), ("2024", 520)):
+        at = text.index(f"{year}年，德州市")
+        end = text.index("。", at) + 1
+        money = text.index(f"{value}亿元", at)
+        quantities.append(Quantity("money", value * 1e8, f"{value}亿元", money, money + len(f"{value}亿元"),
+                                   currency="CNY"))
+        facts.append(Fact("metric", {"metric": "产业规模", "subject": "德州市", "subject_type": "region",
+                                     "value": value * 1e8, "unit": "元", "currency": "CNY", "period": year},
+                          at, end, 0.8))
+    return Document(
+        source="web-tests/growth.txt", text=text, title="德州市医药产业规模连续三年增长", published="2025-02-10",
+        lang="zh", site="德州日报", content_hash="web-test-growth", passages=lines(text),
+        entities=[Entity("region", "德州市", aliases=["德州"], code="371400", mentions=spans(text, "德州市"))],
+        quantities=quantities, facts=facts,
+    )

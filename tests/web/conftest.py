@@ -20,7 +20,7 @@ from chainatlas.present.web import create_app  # noqa: E402
 from chainatlas.store import Store  # noqa: E402
 from chainatlas.store.tokens import create_token, revoke_token  # noqa: E402
 
-from .atlas_data import quiet_doc, tracker_doc, xss_doc  # noqa: E402
+from .atlas_data import growth_doc, quiet_doc, tracker_doc, xss_doc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "examples" / "corpus" / "docs"
@@ -47,6 +47,7 @@ def atlas(tmp_path_factory: pytest.TempPathFactory) -> Atlas:
         t_id = store.add_document(tracker_doc())
         x_id = store.add_document(xss_doc())
         store.add_document(quiet_doc())
+        store.add_document(growth_doc())
         write = create_token(store, name="tester").token
         read = create_token(store, name="reader", read_only=True).token
         gone = create_token(store, name="gone")

@@ -18,16 +18,18 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
     for path in ("/api/v1/documents", "/api/v1/documents/{document_id}", "/api/v1/entities",
                  "/api/v1/entities/{entity_id}", "/api/v1/facts", "/api/v1/regions", "/api/v1/regions/{name}",
                  "/api/v1/search", "/api/v1/compare", "/api/v1/facts/{fact_id}/confirm",
-                 "/api/v1/facts/{fact_id}/reject", "/api/v1/facts/{fact_id}/correct"):
+                 "/api/v1/facts/{fact_id}/reject", "/api/v1/facts/{fact_id}/correct", "/api/v1/gaps",
+                 "/api/v1/reports/{name}", "/api/v1/projects", "/api/v1/leads", "/api/v1/projects/{item_id}",
+                 "/api/v1/projects/{item_id}/history", "/api/v1/tracker/sync"):
         assert path in paths, path
-    assert "post" in paths["/api/v1/documents"]
+    assert "post" in paths["/api/v1/documents"] and "post" in paths["/api/v1/projects/{item_id}"]
     assert not any(p.startswith("/regions") or p == "/" for p in paths)  # pages stay out of the API schema
 
 
 def test_documents_paginate_with_totals(client: TestClient) -> None:
     first = client.get("/api/v1/documents", params={"limit": 3}).json()
-    assert set(first) == PAGE and first["total"] == 8 and len(first["items"]) == 3
-    rest = client.get("/api/v1/documents", params={"limit": 3, "offset": 6}).json()
+    assert set(first) == PAGE and first["total"] == 9 and len(first["items"]) == 3
+    rest = client.get("/api/v1/documents", params={"limit": 3, "offset": 7}).json()
     assert len(rest["items"]) == 2
     ids = [d["id"] for d in first["items"]] + [d["id"] for d in rest["items"]]
     assert len(set(ids)) == 5
@@ -42,7 +44,7 @@ def test_documents_filters(client: TestClient) -> None:
     by_region = client.get("/api/v1/documents", params={"region": "德州市"}).json()
     titles = {d["title"] for d in by_region["items"]}
     assert "德州生物医药项目集中开工" in titles and by_region["total"] == len(by_region["items"])
-    assert client.get("/api/v1/documents", params={"site": "德州日报"}).json()["total"] == 1
+    assert client.get("/api/v1/documents", params={"site": "德州日报"}).json()["total"] == 2
     assert client.get("/api/v1/documents", params={"date_from": "2030"}).json()["total"] == 0
     assert client.get("/api/v1/documents", params={"date_from": "bad"}).status_code == 422
     missing = client.get("/api/v1/documents", params={"region": "德州X"})
@@ -107,13 +109,16 @@ def test_facts_filters(client: TestClient, atlas: Atlas) -> None:
 def test_regions_list_and_detail(client: TestClient, atlas: Atlas) -> None:
     body = client.get("/api/v1/regions", params={"limit": 2}).json()
     assert set(body) == PAGE and len(body["items"]) == 2 and body["total"] > 2
-    assert {"name", "code", "level", "document_count", "organizations", "parks", "figures"} <= set(body["items"][0])
+    assert {"name", "code", "level", "document_count", "organizations", "parks", "figures", "ref"} <= set(body["items"][0])
     cities = client.get("/api/v1/regions", params={"level": "city", "limit": 200}).json()["items"]
     assert cities and all(r["level"] == "city" for r in cities)
+    assert client.get("/api/v1/regions", params={"level": "prefecture"}).json()["items"] == cities[:50]
     d = client.get(f"/api/v1/regions/{quote('德州市')}", params={"limit": 1}).json()
-    assert d["region"]["name"] == "德州市" and d["region"]["document_count"] >= 3 and len(d["region"]["documents"]) == 1
-    assert d["fact_count"] >= 4  # 3 tracker-document facts + the hostile document's (it names 德州市)
-    assert any(f["text"] == "50亿元" for f in d["region"]["figures"])
+    assert d["region"]["name"] == "德州市" and d["region"]["code"] == "371400" and d["region"]["level"] == "city"
+    assert d["document_count"] >= 3 and len(d["documents"]) == 1
+    assert d["profile"]["fact_count"] >= 4  # 3 tracker-document facts, the growth figures, the hostile document's
+    projects = d["profile"]["projects"]
+    assert any(p["amount_display"] == "50亿元" and "总投资50亿元" in p["citation"]["sentence"] for p in projects)
     nf = client.get(f"/api/v1/regions/{quote('德州县')}")
     assert nf.status_code == 404 and any(s["name"] == "德州市" for s in nf.json()["suggestions"])
 
@@ -140,14 +145,16 @@ def test_compare_api(client: TestClient) -> None:
     cols = body["columns"]
     assert [c["query"] for c in cols] == ["德州市", "泰州市", "Nowhere"]
     assert cols[0]["region"]["name"] == "德州市" and cols[2]["region"] is None
-    assert body["metrics"] == []
+    assert body["extension_metrics"] == []
+    scale = next(m for m in body["metrics"] if m["metric"] == "产业规模")
+    assert [c["display"] for c in scale["cells"]] == ["520亿元", "2,850亿元", "—"]
 
 
 def test_pages_and_api_share_the_service(client: TestClient) -> None:
     """The page shows what the API returns (one service function per view)."""
-    api = client.get(f"/api/v1/regions/{quote('德州市')}").json()["region"]
+    api = client.get(f"/api/v1/regions/{quote('德州市')}").json()
     html = client.get(f"/regions/{quote('德州市')}").text
-    for org in api["organizations"][:5]:
+    for org in api["profile"]["enterprises"][:5]:
         assert str(escape(org["name"])) in html
     assert f'<span class="stat-n">{api["document_count"]}</span>' in html
 

@@ -46,7 +46,7 @@ def test_confirm_reject_correct_with_a_token(writable: TestClient, atlas: Atlas)
     store = writable.app.state.ctx.store
     actors = {d.actor for d in store.decisions("fact")}
     assert actors == {"token:1 (tester)"}
-    html = writable.get("/tracker?status=confirmed&lang=zh").text
+    html = writable.get("/tracker?view=facts&status=confirmed&lang=zh").text
     assert "生物医药产业园二期项目" in html and "已确认" in html
 
 

@@ -97,12 +97,19 @@ def shot(page, name: str, full: bool = True) -> None:  # type: ignore[no-untyped
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full)
 
 
+def top(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Scroll so that ``selector`` starts just below the sticky header."""
+    page.locator(selector).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 70)")
+
+
 def test_every_page_loads_without_errors(page, server: str, atlas: Atlas) -> None:  # type: ignore[no-untyped-def]
     pages = {
         "overview": "/", "overview-en": "/?lang=en", "regions": "/regions", "region-dezhou": f"/regions/{quote('德州市')}",
         "entities": "/entities", "documents": "/documents", "document-tracker": f"/documents/{atlas.tracker_doc}",
         "search": f"/search?q={quote('疫苗')}", "compare": f"/compare?r={quote('德州市')}&r={quote('泰州市')}",
-        "tracker": "/tracker", "not-found": f"/regions/{quote('德州县')}", "login": "/login",
+        "tracker": "/tracker", "tracker-facts": "/tracker?view=facts", "not-found": f"/regions/{quote('德州县')}",
+        "login": "/login", "region-dezhou-en": f"/regions/{quote('德州市')}?lang=en",
+        "compare-en": f"/compare?r={quote('德州市')}&r={quote('泰州市')}&lang=en",
     }
     for name, url in pages.items():
         response = page.goto(server + url + ("&" if "?" in url else "?") + ("" if "lang=" in url else "lang=zh"))
@@ -158,7 +165,7 @@ def test_search_for_vaccine(page, server: str) -> None:  # type: ignore[no-untyp
 
 
 def test_curation_shows_401_without_a_token_then_works_with_one(page, server: str, atlas: Atlas) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server + "/tracker?lang=zh")
+    page.goto(server + "/tracker?view=facts&lang=zh")
     row = page.locator("tr[data-fact-row]", has_text="生物医药产业园二期项目")
     row.locator("button[data-action=confirm]").click()
     flash = page.locator("[data-flash]")
@@ -219,3 +226,99 @@ def test_upload_from_the_documents_page(page, server: str, atlas: Atlas, tmp_pat
     page.wait_for_url(re.compile(r"/documents/\d+"))
     assert "四川泸州制药有限公司" in page.locator(".doc-text").inner_text()
     shot(page, "upload-result", full=False)
+
+
+def test_city_page_draws_the_chain_map_and_trends(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + f"/regions/{quote('德州市')}?lang=zh")
+    tree = page.locator("[data-chart=tree]")
+    tree.locator("svg").wait_for()
+    # every taxonomy segment is a node, the covered ones with their evidence count
+    assert tree.locator("svg text", has_text="疫苗 · 1").count() == 1
+    assert tree.locator("svg text", has_text="抗体药物").count() == 1  # absent segments are drawn too
+    assert tree.locator("svg text", has_text="上游").count() == 1
+    top(page, "#chain")
+    shot(page, "region-chain-map", full=False)
+    # the tooltip names the enterprises behind a segment (rich text, not HTML)
+    box = tree.locator("svg text", has_text="疫苗 · 1").bounding_box()
+    node = (box["x"] - 11, box["y"] + box["height"] / 2)  # the node's circle, left of its label
+    page.mouse.move(*node)
+    tree.locator("svg text", has_text="企业：德州瑞康疫苗科技有限公司").wait_for()
+    shot(page, "region-chain-tooltip", full=False)
+    # clicking a node opens the coverage table at that segment
+    page.mouse.click(*node)
+    page.locator("#seg-vaccines").wait_for(state="visible")
+    # the three-year figure is drawn as a trend, each point labelled as printed
+    metric = page.locator("[data-chart=metric]").first
+    metric.locator("svg").wait_for()
+    assert metric.locator("svg text", has_text="520亿元").count() == 1
+    assert metric.locator("svg text", has_text="2022").count() == 1
+    top(page, "#figures")
+    shot(page, "region-figures", full=False)
+    top(page, "#gaps")
+    shot(page, "region-gaps", full=False)
+    shot(page, "region-full")
+    assert page.watch.errors == [] and page.watch.dialogs == []
+
+
+def test_citation_links_open_the_source_paragraph(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + f"/regions/{quote('德州市')}?lang=zh")
+    link = page.locator("#figures .cite-link", has_text="德州市医药产业规模连续三年增长").first
+    href = link.get_attribute("href")
+    assert re.fullmatch(r"/documents/\d+#p\d+", href)
+    link.click()
+    page.wait_for_url(re.compile(r"/documents/\d+#p\d+$"))
+    target = page.locator("p:target")
+    assert "520亿元" in target.inner_text()
+    assert page.watch.errors == []
+
+
+def test_compare_page_draws_the_coverage_heat_map(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + f"/compare?r={quote('德州市')}&r={quote('泰州市')}&r={quote('菏泽市')}&lang=zh")
+    heat = page.locator("[data-chart=heatmap]")
+    heat.locator("svg").wait_for()
+    for name in ("德州市", "泰州市", "菏泽市"):
+        assert heat.locator("svg text", has_text=name).count() == 1
+    assert heat.locator("svg text", has_text="—").count() > 10  # absent segments say so
+    row = page.locator("tr[data-metric='产业规模']")
+    assert row.locator(".cell-value").first.inner_text() == "520亿元"
+    assert row.locator(".missing").count() == 1  # 菏泽市 has no figure: "—", not 0
+    shot(page, "compare-figures", full=False)
+    top(page, "#coverage")
+    shot(page, "compare-heatmap", full=False)
+    shot(page, "compare-full")
+    assert page.watch.errors == [] and page.watch.dialogs == []
+
+
+def test_tracker_sync_edit_history_and_confirm(page, server: str, atlas: Atlas) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server + "/tracker?lang=zh")
+    page.locator(".empty-action [data-sync]").click()
+    flash = page.locator("[data-flash]")
+    flash.wait_for(state="visible")
+    assert "401" in flash.inner_text()  # no token yet
+    page.locator("[data-token-box] summary").click()
+    page.locator("[data-token-form] input[name=token]").fill(atlas.write)
+    page.locator("[data-token-form] button[type=submit]").click()
+    page.locator(".empty-action [data-sync]").click()
+    page.locator("tbody.item").first.wait_for()  # the page reloads with the synced items
+    item = page.locator("tbody.item", has_text="生物医药产业园二期项目")
+    item.locator("[data-field=owner]").fill("王敏")
+    item.locator("[data-field=next_step]").fill("协调用地指标")
+    item.locator("[data-field=status]").select_option("在建")
+    item.locator("[data-save]").click()
+    page.locator("[data-flash]", has_text="已保存").wait_for()
+    assert "开工 → 在建" in page.locator("[data-flash]").inner_text()
+    item.locator("[data-history]").click()
+    history = item.locator("[data-history-box] table")
+    history.wait_for()
+    assert "token:1 (tester)" in history.inner_text() and "王敏" in history.inner_text()
+    item.locator(".evidence-box summary").click()
+    fact = item.locator("[data-fact-row]").first
+    fact.locator("button[data-action=confirm]").click()
+    fact.locator("[data-status].status-confirmed").wait_for()
+    top(page, "tbody.item:has-text('生物医药产业园二期项目')")
+    shot(page, "tracker-edited", full=False)
+    page.reload()
+    item = page.locator("tbody.item", has_text="生物医药产业园二期项目")
+    assert item.locator("[data-field=owner]").input_value() == "王敏"
+    assert item.locator("[data-field=status]").input_value() == "在建"
+    assert [e for e in page.watch.errors if "401" not in e] == []

@@ -19,7 +19,9 @@ def pages(client: TestClient, atlas: Atlas) -> dict[str, str]:
     urls = [f"/documents/{atlas.xss_doc}", f"/entities/{org}", f"/search?q={quote('恶意')}",
             f"/search?q={quote('script alert')}", "/tracker", f"/regions/{quote('德州市')}", "/",
             "/documents", f"/compare?r={quote('德州市')}", f"/regions/{quote(XSS_SCRIPT)}",
-            f"/search?q={quote(XSS_SCRIPT)}&region={quote(XSS_IMG)}", f"/entities/{quote(XSS_ORG)}"]
+            f"/search?q={quote(XSS_SCRIPT)}&region={quote(XSS_IMG)}", f"/entities/{quote(XSS_ORG)}",
+            "/tracker?view=facts", f"/compare?r={quote('德州市')}&r={quote('泰州市')}",
+            f"/regions/{quote('德州市')}/briefing.html", f"/compare?r={quote(XSS_SCRIPT)}", "/?level=county"]
     out = {}
     for url in urls:
         r = client.get(url, follow_redirects=True)

@@ -27,11 +27,11 @@ def test_extensions_add_panels_metrics_links_and_routes(atlas: Atlas, tmp_path: 
                                                  "coverage.html", coverage))
         ctx.compare_metrics.append(CompareMetric("docs_x2", {"zh": "文档数×2", "en": "Docs ×2"},
                                                  lambda store, region: region.document_count * 2))
-        ctx.nav.append(NavItem("/gaps", {"zh": "短板", "en": "Gaps"}))
+        ctx.nav.append(NavItem("/ext", {"zh": "扩展", "en": "Extension"}))
         router = APIRouter()
 
-        @router.get("/api/v1/gaps")
-        def gaps() -> dict[str, list[str]]:
+        @router.get("/api/v1/ext/targets")
+        def targets() -> dict[str, list[str]]:
             return {"items": []}
 
         app.include_router(router)
@@ -45,5 +45,5 @@ def test_extensions_add_panels_metrics_links_and_routes(atlas: Atlas, tmp_path: 
         assert c.get(f"/api/v1/regions/{quote('德州市')}").json()["extras"] == {"coverage": {"share": "62%"}}
         compare = c.get(f"/compare?r={quote('德州市')}&lang=zh").text
         assert "文档数×2" in compare and 'data-metric="docs_x2"' in compare
-        assert 'href="/gaps"' in c.get("/").text
-        assert c.get("/api/v1/gaps").json() == {"items": []}
+        assert 'href="/ext"' in c.get("/").text
+        assert c.get("/api/v1/ext/targets").json() == {"items": []}

@@ -63,8 +63,8 @@ def test_region_by_code_and_alias(client: TestClient) -> None:
 
 def test_region_without_data_says_so(client: TestClient) -> None:
     html = client.get(f"/regions/{quote('丽江市')}?lang=zh").text
-    for said in ("这些文档中尚未识别出机构", "这些文档中尚未识别出园区", "这些文档中尚未抽取到金额",
-                 "尚未从这些文档中抽取到项目或事实"):
+    for said in ("尚未识别出位于该地区的企业", "尚未识别出位于该地区的园区", "尚未从关于该地区的文章中抽取到指标数据",
+                 "尚未从关于该地区的文章中抽取到项目", "图谱中尚无该地区的链主"):
         assert said in html  # no data: said plainly, no placeholder
     assert "丽江市研究大健康产业" in html
 
@@ -120,9 +120,9 @@ def test_document_page_shows_dropped_junk_folded(client: TestClient) -> None:
 
 def test_documents_list_filters_and_pages(client: TestClient) -> None:
     html = client.get("/documents?lang=en").text
-    assert "8 documents" in html
+    assert "9 documents" in html
     site = client.get(f"/documents?site={quote('德州日报')}&lang=en").text
-    assert "1 documents" in site and "德州生物医药项目集中开工" in site
+    assert "2 documents" in site and "德州生物医药项目集中开工" in site
     dated = client.get("/documents?date_from=2025-03-01&date_to=2025-03-31&lang=en").text
     assert "德州生物医药项目集中开工" in dated and "Heze City" not in dated
 
@@ -159,18 +159,18 @@ def test_compare_page_side_by_side(client: TestClient) -> None:
     html = r.text
     assert html.index("德州市") < html.index("泰州市")
     assert "图谱中没有该地区" in html  # Nowhere
-    assert "主要机构" in html and "德州瑞康疫苗科技有限公司" in html
+    assert "主要企业与机构" in html and "德州瑞康疫苗科技有限公司" in html
     assert "在上方输入地区名称" in client.get("/compare?lang=zh").text
 
 
-def test_tracker_lists_projects_and_investments_with_filters(client: TestClient) -> None:
-    html = client.get("/tracker?lang=zh").text
+def test_tracker_facts_view_lists_projects_and_investments_with_filters(client: TestClient) -> None:
+    html = client.get("/tracker?view=facts&lang=zh").text
     assert "生物医药产业园二期项目" in html and "德州瑞康疫苗科技有限公司" in html
     assert "医药企业数" not in html  # a metric is not a tracker item
     assert html.count('data-action="reject"') >= 2
-    only = client.get("/tracker?type=investment&lang=zh").text
+    only = client.get("/tracker?view=facts&type=investment&lang=zh").text
     assert "生物医药产业园二期项目" not in only and "德州瑞康疫苗科技有限公司" in only
-    assert "共 0 条" in client.get("/tracker?status=confirmed&region=" + quote("泰州市") + "&lang=zh").text
+    assert "共 0 条" in client.get("/tracker?view=facts&status=confirmed&region=" + quote("泰州市") + "&lang=zh").text
 
 
 def test_regions_and_entities_browsers(client: TestClient) -> None:

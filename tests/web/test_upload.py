@@ -26,7 +26,7 @@ def test_upload_ingests_a_new_article(writable: TestClient, atlas: Atlas) -> Non
     doc = writable.get(f"/api/v1/documents/{body['document_id']}").json()
     assert "四川宜宾康达制药有限公司" in doc["text"]
     assert doc["sources"] and doc["sources"][0]["path"].endswith("yibin.txt")
-    assert writable.get("/api/v1/documents").json()["total"] == 9
+    assert writable.get("/api/v1/documents").json()["total"] == 10
     again = upload(writable, "copy.txt", ARTICLE.encode(), atlas.write)
     assert again.status_code == 200 and again.json()["status"] == "duplicate"
     assert again.json()["document_id"] == body["document_id"]
@@ -54,7 +54,7 @@ def test_upload_too_large_is_413(writable: TestClient, atlas: Atlas) -> None:
     assert len(big) > 64 * 1024
     r = upload(writable, "big.txt", big, atlas.write)
     assert r.status_code == 413 and "too large" in r.json()["detail"]
-    assert writable.get("/api/v1/documents").json()["total"] == 8
+    assert writable.get("/api/v1/documents").json()["total"] == 9
 
 
 def test_upload_of_the_wrong_type_is_415(writable: TestClient, atlas: Atlas) -> None:
@@ -69,7 +69,7 @@ def test_upload_of_the_wrong_type_is_415(writable: TestClient, atlas: Atlas) -> 
     for name, data in cases.items():
         r = upload(writable, name, data, atlas.write)
         assert r.status_code == 415, (name, r.status_code, r.text)
-    assert writable.get("/api/v1/documents").json()["total"] == 8
+    assert writable.get("/api/v1/documents").json()["total"] == 9
 
 
 def test_upload_of_an_empty_article_is_400(writable: TestClient, atlas: Atlas) -> None:
@@ -100,4 +100,4 @@ def test_streamed_upload_without_length_is_cut_off_at_the_limit(writable: TestCl
     r = writable.post("/api/v1/documents", content=body(),
                       headers={**auth(atlas.write), "Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413
-    assert writable.get("/api/v1/documents").json()["total"] == 8
+    assert writable.get("/api/v1/documents").json()["total"] == 9

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainatlas.present.web import api, pages
 from chainatlas.present.web import service as S
+from chainatlas.present.web.analysis import RegionSuggestion
 from chainatlas.store import Store
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -171,14 +172,22 @@ def create_app(db_url: str | Path | None = None, *, read_open: bool = True, max_
 
 def _handlers(app: FastAPI) -> None:
     def suggestions(exc: S.NotFound) -> list[dict[str, Any]]:
-        return [{"id": e.id, "type": e.type, "name": e.name} for e in exc.suggestions]
+        out: list[dict[str, Any]] = []
+        for e in exc.suggestions:
+            if isinstance(e, RegionSuggestion):
+                out.append({"id": None, "type": "region", "name": e.name, "label": e.label, "code": e.code,
+                            "ref": e.ref, "document_count": e.document_count})
+            else:
+                out.append({"id": e.id, "type": e.type, "name": e.name})
+        return out
 
     @app.exception_handler(S.NotFound)
     async def not_found(request: Request, exc: S.NotFound) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": str(exc), "suggestions": suggestions(exc)}, status_code=404)
+            return JSONResponse({"detail": str(exc), "ambiguous": exc.ambiguous, "suggestions": suggestions(exc)},
+                                status_code=404)
         return pages.render(request, "not_found.html", status_code=404, what=exc.what, query=exc.query,
-                            suggestions=exc.suggestions)
+                            suggestions=exc.suggestions, ambiguous=exc.ambiguous)
 
     @app.exception_handler(S.BadRequest)
     async def bad_request(request: Request, exc: S.BadRequest) -> Response:

@@ -3,6 +3,7 @@ its API endpoint returns as JSON, and renders the result."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -53,6 +54,14 @@ def _query_url(request: Request, **changes: Any) -> str:
     return request.url.path + (f"?{qs}" if qs else "")
 
 
+@functools.cache
+def _segment_labels(lang: str) -> dict[str, str]:
+    """Chain segment id → its name in ``lang`` (the taxonomy's labels)."""
+    from chainatlas.analyse.taxonomy import load_taxonomy
+
+    return {seg.id: seg.zh if lang == "zh" else seg.en for seg in load_taxonomy()}
+
+
 def render(request: Request, template: str, status_code: int = 200, **data: Any) -> HTMLResponse:
     lang = i18n.pick(request)
     t = i18n.Translator(lang)
@@ -68,6 +77,8 @@ def render(request: Request, template: str, status_code: int = 200, **data: Any)
         "qty": lambda q: formatting.quantity(q.kind, q.value, q.currency, q.unit, lang),
         "date": lambda v: formatting.date(v, lang),
         "fact_fields": lambda args: formatting.fact_fields(args or {}, lang),
+        "seg_names": lambda ids: ("、" if lang == "zh" else ", ").join(
+            _segment_labels(lang).get(i, i) for i in ids or ()) or "—",
         "read_open": ctx.read_open,
         **data,
     }
@@ -93,29 +104,52 @@ def _int(value: str | None, default: int, lo: int = 0, hi: int = 10_000_000) -> 
         return default
 
 
+def _level(value: str | None) -> str | None:
+    return "city" if value == "prefecture" else value if value in S.REGION_LEVELS else None
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview_page(request: Request, level: str | None = None) -> Response:
-    level = level if level in ("province", "city", "county", "other") else None
-    data = S.overview(_ctx(request), level=level)
-    chart = {"names": [r.name for r in data.regions[:15]], "docs": [r.document_count for r in data.regions[:15]]}
-    return render(request, "overview.html", data=data, level=level, chart=chart)
+    data = S.overview(_ctx(request), level=_level(level))
+    chart = {"names": [r.name for r in data.regions[:15]], "docs": [r.document_count for r in data.regions[:15]],
+             "refs": [r.ref for r in data.regions[:15]]}
+    return render(request, "overview.html", data=data, level=data.level, chart=chart)
 
 
 @router.get("/regions", response_class=HTMLResponse)
 def regions_page(request: Request, level: str | None = None, q: str | None = None,
                  offset: str | None = None) -> Response:
-    level = level if level in ("province", "city", "county", "other") else None
+    level = _level(level)
     data = S.regions(_ctx(request), level=level, q=q or None, limit=50, offset=_int(offset, 0))
     return render(request, "regions.html", data=data, level=level, q=q or "")
 
 
+@router.get("/regions/{name}/briefing.{fmt}")
+def briefing_download(request: Request, name: str, fmt: str) -> Response:
+    """The region's cited briefing in the interface language (``chainatlas report``)."""
+    from chainatlas.present.web.api import briefing_response
+
+    if fmt not in ("html", "md", "pdf"):
+        raise S.NotFound("page", request.url.path)
+    return briefing_response(_ctx(request), name, fmt, i18n.pick(request))
+
+
 @router.get("/regions/{name}", response_class=HTMLResponse)
 def region_page(request: Request, name: str, offset: str | None = None) -> Response:
+    from chainatlas.present.web import charts
+
     page = S.region(_ctx(request), name, limit=20, offset=_int(offset, 0))
-    years = page.region.years
-    chart = {"years": [y for y, _ in years], "docs": [n for _, n in years]}
+    lang = i18n.pick(request)
+    t = i18n.Translator(lang)
+    years = page.profile.years
+    data = {
+        "years": {"names": [y for y, _ in years], "values": [n for _, n in years], "label": t("stat.documents")},
+        "chain": charts.chain_tree(page, t, lang),
+        "metrics": [charts.metric_chart(s, t, lang) for s in page.profile.metrics if s.chart],
+    }
     sections = [(sec, page.extras.get(sec.key)) for sec in _ctx(request).region_sections]
-    return render(request, "region.html", page=page, r=page.region, chart=chart, sections=sections)
+    return render(request, "region.html", page=page, r=page.region, p=page.profile, g=page.gaps, charts=data,
+                  sections=sections)
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -168,20 +202,41 @@ def search_page(request: Request, q: str = "", region: str | None = None, site: 
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request) -> Response:
-    names = [n for n in request.query_params.getlist("r") if n.strip()]
+    from chainatlas.present.web import charts
+
+    names = [n for n in request.query_params.getlist("r") if n.strip()][:6]
     result = S.compare(_ctx(request), names) if names else None
-    regions = S.regions(_ctx(request), limit=200).items
-    return render(request, "compare.html", res=result, names=names, regions=regions)
+    regions = S.regions(_ctx(request), level="city", limit=200).items
+    lang = i18n.pick(request)
+    heat = charts.coverage_heatmap(result, i18n.Translator(lang), lang) if result and result.segments else None
+    return render(request, "compare.html", res=result, names=names, regions=regions, heat=heat)
 
 
 @router.get("/tracker", response_class=HTMLResponse)
-def tracker_page(request: Request, region: str | None = None, status: str | None = None,
-                 type: str | None = None, offset: str | None = None) -> Response:
-    status = status if status in S.FACT_STATUSES else None
-    type = type if type in S.TRACKER_TYPES else None
-    data = S.tracker(_ctx(request), region=region or None, status=status, type=type, limit=50,
-                     offset=_int(offset, 0))
-    return render(request, "tracker.html", data=data, region=region or "", status=status, type=type)
+def tracker_page(request: Request, view: str | None = None, region: str | None = None, status: str | None = None,
+                 type: str | None = None, kind: str | None = None, list: str | None = None,  # noqa: A002
+                 sort: str | None = None, offset: str | None = None) -> Response:
+    """Tracker items with filters and inline edits; ``view=facts``: project facts awaiting review."""
+    from chainatlas.present.web import tracking
+
+    ctx = _ctx(request)
+    if view == "facts":
+        status = status if status in S.FACT_STATUSES else None
+        type = type if type in S.TRACKER_TYPES else None
+        data = S.tracker(ctx, region=region or None, status=status, type=type, limit=50, offset=_int(offset, 0))
+        return render(request, "tracker_facts.html", data=data, region=region or "", status=status, type=type,
+                      view="facts")
+    kinds = tracking.T.vocabulary().kinds
+    kind = kind if kind in kinds else None
+    sort = sort if sort in tracking.SORTS else "id"
+    statuses = tracking.T.vocabulary().statuses
+    items = tracking.items(ctx, kind=kind, status=status if status in statuses else None, region=region or None,
+                           list_name=list or None, sort=sort, limit=50, offset=_int(offset, 0))
+    t = i18n.Translator(i18n.pick(request))
+    return render(request, "tracker.html", data=items, region=region or "", status=status or "", kind=kind,
+                  list_name=list or "", sort=sort, view="items",
+                  status_labels={st: t.label("pstatus", st) for st in statuses},
+                  field_labels={f: t.label("tfield", f) for f in tracking.FIELDS})
 
 
 @public.get("/login", response_class=HTMLResponse)

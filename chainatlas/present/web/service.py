@@ -7,7 +7,6 @@ Nothing here knows about HTTP except ``NotFound``/``BadRequest``, which both fro
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 import shutil
@@ -20,18 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainatlas.present.web import analysis as A
 from chainatlas.store import Store
 from chainatlas.store import browse as Q
 from chainatlas.store.views import (
-    DocRef,
     DocumentEntity,
     DocumentSummary,
     EntitySummary,
     FactView,
-    Figure,
-    NamedCount,
     QuantityView,
-    RegionRow,
     SourceView,
     Stats,
 )
@@ -43,13 +39,16 @@ MAX_LIMIT = 200
 
 
 class NotFound(Exception):
-    """Nothing by that name or id; ``suggestions`` are close matches to offer instead."""
+    """Nothing by that name or id; ``suggestions`` are close matches to offer instead (entities, or
+    regions of the gazetteer for a region name; ``ambiguous``: several regions have that name)."""
 
-    def __init__(self, what: str, query: str, suggestions: Sequence[EntitySummary] = ()) -> None:
-        super().__init__(f"no {what} {query!r}")
+    def __init__(self, what: str, query: str, suggestions: Sequence[Any] = (), *, message: str | None = None,
+                 ambiguous: bool = False) -> None:
+        super().__init__(message or f"no {what} {query!r}")
         self.what = what
         self.query = query
         self.suggestions = list(suggestions)
+        self.ambiguous = ambiguous
 
 
 class BadRequest(Exception):
@@ -110,6 +109,12 @@ class AtlasContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _version: Any = None
     _checked: float = float("-inf")
+    # The analysis layer's snapshot of the atlas (one per data version) and the lock its users take:
+    # the index fills its look-ups lazily, and one slow computation (a 10,000-document gap analysis)
+    # should run once, not once per waiting request.
+    analysis_lock: threading.RLock = field(default_factory=threading.RLock)
+    _index: Any = None
+    _index_version: Any = None
 
     def version(self) -> Any:
         now = time.monotonic()
@@ -124,23 +129,74 @@ class AtlasContext:
             self._memo.clear()
             self._checked = float("-inf")
 
-    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """``compute()``, reused until the atlas changes (LRU of ``cache_size`` results)."""
-        if self.cache_size <= 0:
-            return compute()
+    def index(self) -> Any:
+        """The analysis index (``chainatlas.analyse.evidence.AtlasIndex``) of the current atlas version."""
+        from chainatlas.analyse.evidence import AtlasIndex
+
         version = self.version()
+        with self.analysis_lock:
+            if self._index is None or self._index_version != version:
+                if self._index is not None and _facts_only(self.store, self._index_version, version):
+                    self._index = self._index.for_new_facts()  # a fact verdict: mentions are as they were
+                else:
+                    self._index = AtlasIndex(self.store)
+                self._index_version = version
+            return self._index
+
+    def _hit(self, key: Any, version: Any) -> tuple[bool, Any]:
         with self._lock:
             hit = self._memo.get(key)
             if hit is not None and hit[0] == version:
                 self._memo.move_to_end(key)
-                return hit[1]
-        value = compute()
+                return True, hit[1]
+        return False, None
+
+    def cached(self, key: Any, compute: Callable[[], Any], lock: Any = None) -> Any:
+        """``compute()``, reused until the atlas changes (LRU of ``cache_size`` results).
+
+        With ``lock``, a miss computes under it and looks again first, so concurrent requests for
+        the same slow view wait for one computation instead of each running their own."""
+        if self.cache_size <= 0:
+            if lock is None:
+                return compute()
+            with lock:
+                return compute()
+        version = self.version()
+        found, value = self._hit(key, version)
+        if found:
+            return value
+        if lock is None:
+            value = compute()
+        else:
+            with lock:
+                found, value = self._hit(key, version)
+                if found:
+                    return value
+                value = compute()
         with self._lock:
             self._memo[key] = (version, value)
             self._memo.move_to_end(key)
             while len(self._memo) > self.cache_size:
                 self._memo.popitem(last=False)
         return value
+
+
+def _facts_only(store: Store, old: Any, new: Any) -> bool:
+    """Whether the atlas went from version ``old`` to ``new`` by fact verdicts alone: the same
+    documents, mentions, quantities and facts (``Q.data_version``: max document id, document count,
+    max mention, quantity and fact ids, max decision id), and every new decision a fact verdict."""
+    from sqlalchemy import func, select
+
+    from chainatlas.store import schema as s
+
+    if not (isinstance(old, tuple) and isinstance(new, tuple) and len(old) == len(new) == 6):
+        return False
+    if old[:5] != new[:5] or old[5] == new[5]:
+        return False
+    d = s.user_decisions.c
+    with store.engine.connect() as conn:
+        kinds = set(conn.scalars(select(func.distinct(d.kind)).where(d.id > (old[5] or 0))))
+    return kinds == {"fact"}
 
 
 def cached_view(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -153,6 +209,28 @@ def cached_view(fn: Callable[..., Any]) -> Callable[..., Any]:
         return ctx.cached(key, lambda: fn(ctx, *args, **kwargs))
 
     return wrapper
+
+
+def analysis_view(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``cached_view`` for views over the analysis index: computed once under ``analysis_lock``."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx: AtlasContext, *args: Any, **kwargs: Any) -> Any:
+        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in kwargs.items()))
+        key = (fn.__name__, tuple(tuple(a) if isinstance(a, list) else a for a in args), frozen)
+        return ctx.cached(key, lambda: fn(ctx, *args, **kwargs), lock=ctx.analysis_lock)
+
+    return wrapper
+
+
+def find_region(ctx: AtlasContext, name: str) -> Any:
+    """The region a name means by the analysis layer's rules, else ``NotFound`` with candidates."""
+    from chainatlas.present.web import analysis as A
+
+    try:
+        return A.resolve(ctx, name)
+    except A.UnknownRegion as exc:
+        raise NotFound("region", name, exc.suggestions, message=str(exc), ambiguous=exc.ambiguous) from None
 
 
 def _limit(limit: int) -> int:
@@ -181,60 +259,53 @@ def suggest(ctx: AtlasContext, name: str, type: str | None = None, limit: int = 
 # ---------------------------------------------------------------------------------------- overview
 
 
-@dataclass(slots=True)
-class RegionItem:
-    """A region as the overview, the regions API and the compare page list it."""
-
-    id: int
-    name: str
-    code: str | None
-    level: str
-    document_count: int
-    organization_count: int
-    park_count: int
-    organizations: list[NamedCount]
-    parks: list[NamedCount]
-    figures: list[Figure]
-    documents: list[DocRef]
+REGION_LEVELS = A.LEVELS  # province, city, county: the overview's tabs
 
 
-def _item(row: RegionRow, n: int = 5) -> RegionItem:
-    figures = [dataclasses.replace(f, sentence=Q.clip_around(f.sentence, f.text)) for f in row.figures[:3]]
-    return RegionItem(row.id, row.name, row.code, Q.region_level(row.code), row.document_count,
-                      row.organization_count, row.park_count, row.organizations[:n], row.parks[:n],
-                      figures, row.documents[:3])
+def level_of(level: str | None) -> str | None:
+    """The web's level word for what a user typed (``prefecture`` is a city); None: any level."""
+    if not level:
+        return None
+    if level == "prefecture":
+        return "city"
+    if level not in REGION_LEVELS:
+        raise BadRequest(f"level must be one of {', '.join(REGION_LEVELS)}, not {level!r}")
+    return level
 
 
-def _all_regions(ctx: AtlasContext) -> list[RegionItem]:
-    return ctx.cached(("regions_overview",), lambda: [_item(r) for r in ctx.store.regions_overview()])
+def _rows(ctx: AtlasContext, level: str) -> list[A.RegionItem]:
+    return ctx.cached(("overview_rows", level), lambda: A.overview_rows(ctx, level), lock=ctx.analysis_lock)
 
 
 @dataclass(slots=True)
 class Overview:
     stats: Stats
-    regions: list[RegionItem]
+    level: str
+    regions: list[A.RegionItem]
     region_total: int
     levels: dict[str, int]
     newest: list[DocumentSummary]
-    figures: list[Figure]
+    figures: list[A.Headline]
 
 
 def overview(ctx: AtlasContext, *, level: str | None = None, top: int = 20) -> Overview:
-    regions = _all_regions(ctx)
-    levels: dict[str, int] = {}
-    for r in regions:
-        levels[r.level] = levels.get(r.level, 0) + 1
-    shown = [r for r in regions if not level or r.level == level]
+    """The front page: regions the documents are *about* at one level (cities by default), each with
+    the organisations and parks placed in it and its own headline figures; the newest documents."""
+    level = level_of(level) or "city"
+    regions = _rows(ctx, level)
+    levels = ctx.cached(("level_counts",), lambda: A.level_counts(ctx), lock=ctx.analysis_lock)
     _, newest = Q.documents(ctx.store, limit=8)
-    figures: list[Figure] = []
+    figures: list[A.Headline] = []
     seen: set[tuple[int, str]] = set()
-    for f in sorted((f for r in regions for f in r.figures if f.kind == "money"), key=lambda f: -f.value):
-        if (f.document_id, f.text) not in seen:
-            seen.add((f.document_id, f.text))
-            figures.append(f)
+    money = [h for r in regions for h in r.figures]  # headlines are money figures
+    for h in sorted(money, key=lambda h: -h.value):
+        if (h.citation.document_id, h.display) not in seen:
+            seen.add((h.citation.document_id, h.display))
+            figures.append(h)
         if len(figures) >= 8:
             break
-    return Overview(ctx.cached(("stats",), ctx.store.stats), shown[:top], len(shown), levels, newest, figures)
+    return Overview(ctx.cached(("stats",), ctx.store.stats), level, regions[:top], len(regions), levels, newest,
+                    figures)
 
 
 @dataclass(slots=True)
@@ -242,13 +313,17 @@ class RegionList:
     total: int
     limit: int
     offset: int
-    items: list[RegionItem]
+    items: list[A.RegionItem]
 
 
 @cached_view
 def regions(ctx: AtlasContext, *, level: str | None = None, q: str | None = None, limit: int = 50,
             offset: int = 0) -> RegionList:
-    rows = [r for r in _all_regions(ctx) if (not level or r.level == level) and (not q or q in r.name)]
+    """Regions the atlas has documents about (by the analysis rule), cities first, most documents first."""
+    level = level_of(level)
+    order = ("city", "province", "county")
+    rows = [r for lv in ((level,) if level else order) for r in _rows(ctx, lv)
+            if not q or q.lower() in r.name.lower() or (r.en and q.lower() in r.en.lower())]
     limit = _limit(limit)
     return RegionList(len(rows), limit, offset, rows[offset : offset + limit])
 
@@ -258,26 +333,81 @@ def regions(ctx: AtlasContext, *, level: str | None = None, q: str | None = None
 
 @dataclass(slots=True)
 class RegionPage:
-    region: Q.RegionDetail
+    """A city page: the analysis profile (figures over time, chain map, leaders, enterprises, parks,
+    projects, facts), its gaps with candidates to approach, a page of the documents about it, and
+    the briefing downloads."""
+
+    region: A.RegionInfo
+    entity_id: int | None  # the region entity (its mentions page), when the atlas has one
+    document_count: int
     limit: int
     offset: int
-    facts: list[Q.FactRow]
-    fact_count: int
+    documents: list[DocumentSummary]
+    profile: A.Profile
+    gaps: A.Gaps
+    briefings: dict[str, str]  # format → URL
     extras: dict[str, Any] = field(default_factory=dict)  # extension panels: key → their data (None: no data)
 
 
-@cached_view
-def region(ctx: AtlasContext, name: str, *, limit: int = 20, offset: int = 0) -> RegionPage:
-    ref = Q.find_region(ctx.store, name)
+def _region_detail(ctx: AtlasContext, region: Any) -> Q.RegionDetail | None:
+    """The store's view of a region, for extensions written against it (``RegionSection.provide``)."""
+    ref = Q.find_region(ctx.store, region.code or region.name) or Q.find_region(ctx.store, region.name)
     if ref is None:
-        raise NotFound("region", name, suggest(ctx, name, "region"))
+        return None
+    return Q.region_detail(ctx.store, ref, top=8, limit=5, figures=5)
+
+
+def _page_documents(ctx: AtlasContext, ids: Sequence[int]) -> list[DocumentSummary]:
+    from sqlalchemy import select
+
+    from chainatlas.store import schema as s
+
+    if not ids:
+        return []
+    _, items = Q.documents(ctx.store, region_docs=select(s.documents.c.id).where(s.documents.c.id.in_(list(ids))),
+                           limit=len(ids))
+    order = {d: i for i, d in enumerate(ids)}
+    return sorted(items, key=lambda d: order.get(d.id, len(order)))
+
+
+def briefing_links(region: A.RegionInfo) -> dict[str, str]:
+    from urllib.parse import quote
+
+    return {fmt: f"/regions/{quote(region.ref, safe='')}/briefing.{fmt}" for fmt in A.BRIEFING_FORMATS}
+
+
+@analysis_view
+def region(ctx: AtlasContext, name: str, *, limit: int = 20, offset: int = 0) -> RegionPage:
+    reg = find_region(ctx, name)
     limit = _limit(limit)
-    detail = Q.region_detail(ctx.store, ref, limit=limit, offset=offset)
-    nfacts, facts = Q.facts(ctx.store, region_docs=Q.region_documents(ref), limit=10)
-    page = RegionPage(detail, limit, offset, facts, nfacts)
-    for sec in ctx.region_sections:
-        page.extras[sec.key] = sec.provide(ctx.store, detail)
+    profile = A.build(ctx, reg)
+    gaps = A.gaps_view(ctx, reg, candidates=3)
+    ids = A.documents_about(ctx, reg)
+    ref = Q.find_region(ctx.store, reg.code) if reg.code else None
+    page = RegionPage(profile.region, ref.ids[0] if ref and ref.ids else None, len(ids), limit, offset,
+                      _page_documents(ctx, ids[offset : offset + limit]), profile, gaps, briefing_links(profile.region))
+    if ctx.region_sections:
+        detail = _region_detail(ctx, reg)
+        for sec in ctx.region_sections:
+            page.extras[sec.key] = sec.provide(ctx.store, detail) if detail is not None else None
     return page
+
+
+@analysis_view
+def gaps(ctx: AtlasContext, name: str, *, candidates: int = 5) -> A.Gaps:
+    """Weak and absent chain links of a region against its peers, with enterprises to approach."""
+    return A.gaps_view(ctx, find_region(ctx, name), candidates=max(1, min(int(candidates), 20)))
+
+
+def briefing(ctx: AtlasContext, name: str, fmt: str, lang: str) -> A.Briefing:
+    """A region's cited briefing (what ``chainatlas report`` writes), cached per atlas version."""
+    if fmt not in A.BRIEFING_FORMATS:
+        raise BadRequest(f"format must be one of {', '.join(A.BRIEFING_FORMATS)}, not {fmt!r}")
+    if lang not in ("zh", "en"):
+        raise BadRequest(f"lang must be zh or en, not {lang!r}")
+    reg = find_region(ctx, name)
+    return ctx.cached(("briefing", reg.key, fmt, lang), lambda: A.briefing(ctx, reg, fmt, lang),
+                      lock=ctx.analysis_lock)
 
 
 # ---------------------------------------------------------------------------------------- entities
@@ -580,32 +710,28 @@ def search(ctx: AtlasContext, q: str, *, region: str | None = None, site: str | 
 
 
 @dataclass(slots=True)
-class CompareColumn:
-    query: str
-    region: Q.RegionDetail | None
-    metrics: dict[str, Any]
-    suggestions: list[EntitySummary]
-
-
-@dataclass(slots=True)
 class CompareResult:
-    columns: list[CompareColumn]
-    metrics: list[dict[str, Any]]  # key and labels of each extension metric row
+    """Regions side by side (``chainatlas.analyse.compare``): each region's own latest figures,
+    normalised and cited, missing shown as missing; chain coverage per segment; extension rows."""
+
+    columns: list[A.ColumnView]
+    metrics: list[A.MetricRowView]
+    segments: list[A.SegmentRowView]
+    note: str
+    extension_metrics: list[dict[str, Any]]  # key and labels of each extension row (values in columns[i].extras)
 
 
-@cached_view
+@analysis_view
 def compare(ctx: AtlasContext, names: Sequence[str], *, max_regions: int = 6) -> CompareResult:
     names = [n.strip() for n in names if n and n.strip()][:max_regions]
-    cols: list[CompareColumn] = []
-    for name in names:
-        ref = Q.find_region(ctx.store, name)
-        if ref is None:
-            cols.append(CompareColumn(name, None, {}, suggest(ctx, name, "region", limit=4)))
-            continue
-        detail = Q.region_detail(ctx.store, ref, top=8, limit=5, figures=5)
-        metrics = {m.key: m.compute(ctx.store, detail) for m in ctx.compare_metrics}
-        cols.append(CompareColumn(name, detail, metrics, []))
-    return CompareResult(cols, [{"key": m.key, "label": m.label} for m in ctx.compare_metrics])
+    view = A.compare_view(ctx, names)
+    if ctx.compare_metrics:
+        for col in view.columns:
+            detail = _region_detail(ctx, find_region(ctx, col.region.ref)) if col.region else None
+            if detail is not None:
+                col.extras = {m.key: m.compute(ctx.store, detail) for m in ctx.compare_metrics}
+    return CompareResult(view.columns, view.metrics, view.segments, view.note,
+                         [{"key": m.key, "label": m.label} for m in ctx.compare_metrics])
 
 
 # ---------------------------------------------------------------------------------------- upload
