@@ -494,27 +494,119 @@ def _pipeline_ready() -> bool:
     return all(importlib.util.find_spec(n) is not None for n in names)
 
 
-@pytest.mark.skipif(not _pipeline_ready(), reason="earlier extraction components not available")
-def test_development_set_precision_recall() -> None:
-    """Floors measured on examples/dev (30 documents): metrics lenient P 0.77 / R 0.85
-    (strict P 0.64), projects P 0.82 / R 0.91; the floors leave room for changes in the
-    earlier components (entities and quantities) the facts are built on."""
+needs_pipeline = pytest.mark.skipif(not _pipeline_ready(), reason="earlier extraction components not available")
+DEV = ROOT / "examples" / "dev"
+
+
+@pytest.fixture(scope="module")
+def dev_docs() -> dict[str, Document]:
+    """The development set and the sample articles through the whole pipeline, once."""
     from chainatlas.extract.pipeline import Pipeline
     from chainatlas.ingest import load_document
 
-    gold_dir = ROOT / "examples" / "dev" / "gold"
     pipe = Pipeline.default()
-    docs = []
-    for gp in sorted(gold_dir.glob("*.json")):
-        gd = json.loads(gp.read_text(encoding="utf-8"))
-        docs.append(pipe(load_document(ROOT / "examples" / "dev" / "docs" / gd["doc"])))
-    res = score_facts(docs, gold_dir)
+    paths = sorted((DEV / "docs").iterdir()) + sorted((ROOT / "examples" / "corpus" / "docs").iterdir())
+    return {p.name: pipe(load_document(p)) for p in paths}
+
+
+def _score_batch(dev_docs: dict[str, Document], prefixes: tuple[str, ...], tmp: Path) -> dict[str, Any]:
+    """Scores on the gold files whose names start with one of prefixes."""
+    golds = [g for g in sorted((DEV / "gold").glob("*.json")) if g.name.startswith(prefixes)]
+    for g in golds:
+        (tmp / g.name).write_text(g.read_text(encoding="utf-8"), encoding="utf-8")
+    names = {json.loads(g.read_text(encoding="utf-8"))["doc"] for g in golds}
+    res = score_facts([d for n, d in dev_docs.items() if n in names], tmp)
     print(json.dumps(res, ensure_ascii=False))
-    assert res["metrics_lenient"]["precision"] >= 0.70
-    assert res["metrics_lenient"]["recall"] >= 0.75
+    return res
+
+
+@needs_pipeline
+def test_development_set_precision_recall(dev_docs: dict[str, Document], tmp_path: Path) -> None:
+    """Floors on the first thirty development articles (files 1xx and 2xx).
+
+    First round: metrics lenient P 0.77 / R 0.85 (strict P 0.64), projects P 0.82 / R 0.91.
+    Second round: metrics lenient P 0.80 / R 0.86 (strict P 0.65), projects P 0.84 / R 0.91.
+    The floors leave room for changes in the components the facts are built on (entities
+    and quantities)."""
+    res = _score_batch(dev_docs, ("1", "2"), tmp_path)
+    assert res["metrics_lenient"]["precision"] >= 0.72
+    assert res["metrics_lenient"]["recall"] >= 0.78
     assert res["metrics_strict"]["precision"] >= 0.58
-    assert res["projects"]["precision"] >= 0.72
-    assert res["projects"]["recall"] >= 0.80
+    assert res["projects"]["precision"] >= 0.75
+    assert res["projects"]["recall"] >= 0.82
+
+
+@needs_pipeline
+def test_unseen_batch_precision_recall(dev_docs: dict[str, Document], tmp_path: Path) -> None:
+    """Floors on the fifteen articles added later (files 4xx), an honest record.
+
+    Measured BEFORE any rule was tuned on them (the extractor of the first round):
+    metrics lenient P 0.76 / R 0.56 (strict P 0.66 / R 0.49), projects P 0.50 / R 0.19.
+    The floors below are those figures less a margin, so they hold for an extractor that
+    never saw these articles. After the second round, which did look at them (English
+    parity, lists of projects, talent and class-size rules): metrics lenient P 0.92 / R 0.84
+    (strict P 0.69), projects P 0.94 / R 0.65."""
+    res = _score_batch(dev_docs, ("4",), tmp_path)
+    assert res["metrics_lenient"]["precision"] >= 0.70
+    assert res["metrics_lenient"]["recall"] >= 0.50
+    assert res["projects"]["precision"] >= 0.45
+    assert res["projects"]["recall"] >= 0.15
+
+
+_ANCHORS = ("quantity", "amount_quantity", "count_quantity", "name_span", "entity_mention", "role_span",
+            "subject_mention", "maker_mention", "investor_mention")
+
+
+@needs_pipeline
+def test_evidence_covers_the_sentences_of_values_and_entities(dev_docs: dict[str, Document]) -> None:
+    """Every fact's start/end covers the whole sentence of each number and name it was read
+    from (what a user is shown as its evidence), over the development set and the samples."""
+    from chainatlas.extract.facts.common import Context
+
+    n = 0
+    for name, doc in dev_docs.items():
+        ctx = Context(doc)
+        for f in doc.facts:
+            assert 0 <= f.start < f.end <= len(doc.text), (name, f.type)
+            for key in _ANCHORS:
+                sp = f.args.get(key)
+                if not sp:
+                    continue
+                a = ctx.sentence(sp["start"])
+                b = ctx.sentence(max(sp["start"], sp["end"] - 1))
+                assert f.start <= min(a[0], b[0]) and max(a[1], b[1]) <= f.end, (name, f.type, key, f.args)
+                n += 1
+    assert n > 300
+
+
+@needs_pipeline
+def test_english_samples_yield_facts(dev_docs: dict[str, Document]) -> None:
+    """English articles get the same kinds of facts as Chinese ones (Heze, the summary)."""
+    heze = dev_docs["002_226b122ceda63592.txt"].facts
+    got = {(f.type, f.args.get("metric") or f.args.get("event") or f.args.get("status")) for f in heze}
+    assert {("metric", "获批产品数"), ("project", "在建"), ("event", "启用")} <= got
+    summary = {(f.args.get("metric"), f.args.get("value")) for f in dev_docs["000_92044ddbfa7a7d96.txt"].facts}
+    assert {("企业数量", 108), ("营业收入", 18026000000), ("床位数", 17000)} <= summary
+
+
+def test_data_files_hold_only_words() -> None:
+    """YAML reads a bare no/on/yes as a boolean: every word in the fact data files is text."""
+    from chainatlas.extract.facts.common import DATA
+
+    def walk(v: Any, where: str) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                assert isinstance(k, str), f"{where}: key {k!r}"
+                walk(x, f"{where}.{k}")
+        elif isinstance(v, list):
+            for x in v:
+                assert not isinstance(x, bool) and x is not None, f"{where}: {x!r}"
+                walk(x, where)
+
+    import yaml
+
+    for path in sorted(DATA.glob("facts_*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
 
 
 def test_components_survive_empty_and_odd_documents() -> None:
@@ -537,3 +629,246 @@ def test_project_amount_from_next_sentence_widens_evidence() -> None:
     assert f.args["name"] == "修正药业临沂产业园项目" and f.args["status"] == "开工"
     assert f.args["amount"] == 3000000000 and f.args["investor"] == "修正药业"
     assert f.args["park"] == "临沂经济技术开发区" and (f.start, f.end) == (0, len(text))
+
+
+# --------------------------------------------------------------------------- English parity
+# (sentences written for cities outside the development set)
+
+
+def test_english_approved_products_with_maker_and_claims() -> None:
+    text = ("Hengrui Medicine's PD-1 inhibitor camrelizumab was approved for marketing by the National Medical "
+            "Products Administration on May 31. Livzon obtained a drug registration certificate for its recombinant "
+            "fusion protein vaccine, the first of its kind in China. 3SBio's recombinant human thrombopoietin "
+            "injection is the largest product of its kind in Asia.")
+    doc = make_doc(text, lang="en", orgs={"Hengrui Medicine": [], "Livzon": [], "3SBio": []})
+    got = {f.args["product"]: f.args for f in product_facts(doc)}
+    assert set(got) == {"PD-1 inhibitor camrelizumab", "recombinant fusion protein vaccine",
+                        "recombinant human thrombopoietin injection"}
+    assert (got["PD-1 inhibitor camrelizumab"]["maker"], got["PD-1 inhibitor camrelizumab"]["approval"]) == (
+        "Hengrui Medicine", "获批上市")
+    vaccine = got["recombinant fusion protein vaccine"]
+    assert (vaccine["maker"], vaccine["approval"], vaccine["claim"]) == ("Livzon", "上市批准", "国内首款")
+    assert got["recombinant human thrombopoietin injection"]["claim"] == "亚洲最大"
+
+
+def test_english_maker_of_the_company_products_is_named_before() -> None:
+    doc = make_doc("Zhejiang Huahai Pharmaceutical is based in Linhai. The company's sartan tablets hold a "
+                   "second-to-none global market share.", lang="en", orgs={"Zhejiang Huahai Pharmaceutical": []})
+    f = product_facts(doc)[0]
+    assert (f.args["product"], f.args["maker"], f.args["claim"]) == (
+        "sartan tablets", "Zhejiang Huahai Pharmaceutical", "全球市场占有率第一")
+    assert f.start == 0  # the evidence holds the sentence that names the maker
+
+
+@pytest.mark.parametrize("text", [
+    "The park was approved as a provincial-level medicine science and technology park in 2012.",
+    "Drug makers and medical device companies have settled in Luoyang.",
+    "Eight new drugs were approved last year.",
+])
+def test_english_product_negatives(text: str) -> None:
+    assert product_facts(make_doc(text, lang="en")) == []
+
+
+def test_english_registered_products_are_a_count() -> None:
+    text = ("Six new TCM health care products jointly developed by the Changde Biomedical Research Institute have "
+            "been registered. Twelve medical devices were approved for marketing.")
+    doc = make_doc(text, lang="en", regions={"常德市": ["Changde"]},
+                   quantities=[("Six new TCM health care products", "count", 6, "products"),
+                               ("Twelve medical devices", "count", 12, "devices")])
+    m = metrics_of(doc)
+    assert ("获批产品数", 6) in m and ("医疗器械注册证数", 12) in m
+
+
+def test_english_projects_with_investment_status_and_investor() -> None:
+    text = ("Zhejiang Medicine's vaccine project with a total investment of 3 billion yuan started construction in "
+            "Shaoxing. A project with a total investment of 1.2 billion yuan, invested by Hisun Pharmaceutical, "
+            "went into operation in Jiaxing. The Provincial Biomedical Demonstration Project for the Yangtze River "
+            "Delta has been implemented at a faster pace.")
+    doc = make_doc(text, lang="en", orgs={"Zhejiang Medicine": [], "Hisun Pharmaceutical": []},
+                   regions={"绍兴市": ["Shaoxing"], "嘉兴市": ["Jiaxing"]},
+                   quantities=[("3 billion yuan", "money", 3e9, None), ("1.2 billion yuan", "money", 1.2e9, None)])
+    got = _projects(doc)
+    a = got["Zhejiang Medicine vaccine project"]
+    assert (a["investor"], a["amount"], a["status"], a["region"]) == ("Zhejiang Medicine", 3000000000, "开工", "绍兴市")
+    b = got["Hisun Pharmaceutical project"]
+    assert (b["amount"], b["status"], b["region"]) == (1200000000, "投产", "嘉兴市")
+    assert got["Provincial Biomedical Demonstration Project for the Yangtze River Delta"]["status"] == "在建"
+    # the amounts belong to the projects, not to the cities
+    assert not [f for f in metric_facts(doc) if f.args["metric"] == "投资额"]
+
+
+def test_english_roles_lists_listing_and_little_giants() -> None:
+    text = ("Chain-leader enterprises such as Hengrui Medicine and Haosen Pharmaceutical anchor the cluster. "
+            "Kanion, Chia Tai Tianqing and other leading enterprises have research centers here. "
+            "Livzon was listed on the Shenzhen Stock Exchange in 1993. Boya Bio plans to be listed on the STAR Market. "
+            "Jiangxi Jemincare is a specialized and sophisticated 'little giant' enterprise. "
+            "Hansoh was recognized as a national high-tech enterprise.")
+    names = ["Hengrui Medicine", "Haosen Pharmaceutical", "Kanion", "Chia Tai Tianqing", "Livzon", "Boya Bio",
+             "Jiangxi Jemincare", "Hansoh"]
+    doc = make_doc(text, lang="en", orgs={n: [] for n in names})
+    assert _roles(doc) == {
+        ("Hengrui Medicine", "链主企业"), ("Haosen Pharmaceutical", "链主企业"), ("Kanion", "龙头企业"),
+        ("Chia Tai Tianqing", "龙头企业"), ("Livzon", "上市公司"), ("Jiangxi Jemincare", "专精特新"),
+        ("Jiangxi Jemincare", "小巨人"), ("Hansoh", "高新技术企业")}
+
+
+def test_english_events_openings_unveilings_and_signings() -> None:
+    text = ("The Changde Biomedical Innovation Center was officially unveiled on March 3. "
+            "The flexible intelligent manufacturing sharing platform completed and put into use in the city. "
+            "Xinxiang Health Town in Henan, which opened to the public on Aug 1, is a hub. "
+            "Luoyang High-tech Zone and Zhongyuan Pharma signed a strategic cooperation agreement on June 5.")
+    doc = make_doc(text, lang="en", published="2024-09-10", parks={"Luoyang High-tech Zone": []},
+                   orgs={"Zhongyuan Pharma": []})
+    got = {f.args["event"]: f.args for f in event_facts(doc)}
+    assert got["揭牌"]["name"] == "Changde Biomedical Innovation Center" and got["揭牌"]["date"] == "2024-03-03"
+    assert got["启用"]["name"] == "flexible intelligent manufacturing sharing platform"
+    assert got["开园"]["name"] == "Xinxiang Health Town" and got["开园"]["date"] == "2024-08-01"
+    assert got["签约"]["name"] == "strategic cooperation agreement"
+    assert got["签约"]["parties"] == ["Luoyang High-tech Zone", "Zhongyuan Pharma"]
+
+
+def test_english_conference_named_by_its_purpose() -> None:
+    doc = make_doc("A conference to promote the Hengyang Medical Device Industrial Park took place in Changsha on "
+                   "Nov 23. The conference to promote the Hengyang Medical Device Industrial Park is held in Changsha.",
+                   lang="en", published="2023-11-25", regions={"长沙市": ["Changsha"]})
+    facts = event_facts(doc)
+    assert len(facts) == 1
+    assert facts[0].args["name"] == "conference to promote the Hengyang Medical Device Industrial Park"
+    assert facts[0].args["date"] == "2023-11-23" and facts[0].args["region"] == "长沙市"
+
+
+def test_english_metrics_respectively_profits_funds_and_signings() -> None:
+    text = ("In 2023, the industry achieved an output value of 6.1 billion yuan, revenue of 5.2 billion yuan, and "
+            "profits of 0.9 billion yuan, reflecting growth rates of 21.5 percent, 18.2 percent, and 40 percent, "
+            "respectively. Jining has established a $50 million fund. Twelve enterprises, including Jinan Kanghe and "
+            "Shandong Lukang, signed investment contracts with a total value reaching 4.3 billion yuan. The county "
+            "signed agreements with Qufu Normal University and launched nine major projects.")
+    doc = make_doc(text, lang="en", published="2024-03-01", regions={"济宁市": ["Jining"]},
+                   orgs={"Qufu Normal University": [], "Jinan Kanghe": [], "Shandong Lukang": []},
+                   quantities=[("6.1 billion yuan", "money", 6.1e9, None), ("5.2 billion yuan", "money", 5.2e9, None),
+                               ("0.9 billion yuan", "money", 0.9e9, None), ("21.5 percent", "percent", 21.5, None),
+                               ("18.2 percent", "percent", 18.2, None), ("40 percent", "percent", 40, None),
+                               ("$50 million", "money", 5e7, "USD"), ("Twelve enterprises", "count", 12, "enterprises"),
+                               ("4.3 billion yuan", "money", 4.3e9, None), ("nine major projects", "count", 9, "projects")])
+    m = metrics_of(doc)
+    assert m[("利润", 900000000)]["period"] == "2023"
+    assert [m[("增长率", v)]["of"] for v in (21.5, 18.2, 40)] == ["产值", "营业收入", "利润"]
+    assert m[("基金规模", 50000000)]["currency"] == "USD"
+    assert ("签约项目数", 12) in m and ("企业数量", 12) not in m and ("投资额", 4300000000) in m
+    assert not [k for k in m if k[1] == 9]  # launched, not signed
+    assert m[("增长率", 21.5)]["subject"] == "济宁市"
+
+
+def test_english_subject_is_not_an_object_after_with() -> None:
+    doc = make_doc("Huaian has signed agreements with Nanjing University and built 40 pharmaceutical enterprises.",
+                   lang="en", regions={"淮安市": ["Huaian"]}, orgs={"Nanjing University": []},
+                   quantities=[("40 pharmaceutical enterprises", "count", 40, "enterprises")])
+    assert metrics_of(doc)[("企业数量", 40)]["subject"] == "淮安市"
+
+
+# --------------------------------------------------------------------------- precision, second round
+
+
+@pytest.mark.parametrize("text, quantities", [
+    # the status word counts the number after it: 35 new projects, 8 of them started
+    ("一季度末,35个新建项目开工建设8个。", [("35个", "count", 35, "个"), ("8个", "count", 8, "个")]),
+    # size classes of enterprises
+    ("力争培育两家销售额超100亿元以及五家销售额超50亿元的龙头企业。",
+     [("两家", "count", 2, "家"), ("超100亿元", "money", 1e10, None), ("五家", "count", 5, "家"),
+      ("超50亿元", "money", 5e9, None)]),
+    # enterprises invested by the top 100, not the top 100
+    ("全球制药百强投资企业6家。", [("6家", "count", 6, "家")]),
+    # a research team's members are not talent brought in
+    ("目前30人的研发团队中包含15名博士。", [("30人", "count", 30, "人"), ("15名", "count", 15, "名")]),
+    # a growth rate that does not say what grew
+    ("全市生物医药产业继续保持增长,增长15%。", [("15%", "percent", 15, None)]),
+    # a project's amount belongs to the project fact
+    ("阿斯利康吸入气雾剂项目开工,该项目总投资22亿元。", [("22亿元", "money", 2.2e9, None)]),
+])
+def test_metric_negatives_second_round(text: str, quantities: list[tuple[str, str, float, str | None]]) -> None:
+    doc = make_doc(text, regions={"无锡市": ["无锡市"]}, quantities=quantities)
+    assert metric_facts(doc) == []
+
+
+def test_growth_rates_say_what_grew() -> None:
+    doc = make_doc("今年1至6月,连云港市医药产业实现产值、利润同比增长12.5%、20.3%。", published="2024-07-20",
+                   regions={"连云港市": ["连云港市"]},
+                   quantities=[("12.5%", "percent", 12.5, None), ("20.3%", "percent", 20.3, None)])
+    m = metrics_of(doc)
+    assert (m[("增长率", 12.5)]["of"], m[("增长率", 20.3)]["of"]) == ("产值", "利润")
+    assert m[("增长率", 12.5)]["period"] == "2024"
+
+
+def test_counts_second_round() -> None:
+    text = ("珠海市集聚了以丽珠集团、联邦制药为代表的近百家生物医药企业。18家企业集中签约。"
+            "2023年末全区累计获批注册二类医疗器械312个。园区引进博士15名。")
+    doc = make_doc(text, regions={"珠海市": ["珠海市"]}, orgs={"丽珠集团": [], "联邦制药": []},
+                   quantities=[("近百家", "count", 100, "家"), ("18家", "count", 18, "家"), ("312个", "count", 312, "个"),
+                               ("15名", "count", 15, "名")])
+    m = metrics_of(doc)
+    assert ("企业数量", 100) in m and ("签约项目数", 18) in m and ("人才引进", 15) in m
+    assert m[("医疗器械注册证数", 312)]["period"] == "2023"
+
+
+def test_figure_restated_later_is_one_fact() -> None:
+    text = "当日,保定高新区6个生物医药项目集中开工。集中开工的项目是甲项目、乙项目等6个生物医药项目。"
+    doc = make_doc(text, parks={"保定高新区": ["保定高新区"]}, regions={"保定市": ["保定"]},
+                   quantities=[("6个", "count", 6, "个"), ("6个", "count", 6, "个")])
+    assert [f.args["subject"] for f in metric_facts(doc)] == ["保定高新区"]
+
+
+def test_enterprise_anaphor_after_a_time_word() -> None:
+    doc = make_doc("人福医药深耕麻醉领域。目前企业麻醉药品占国内市场份额59%。", orgs={"人福医药": ["人福医药"]},
+                   regions={"宜昌市": ["宜昌市"]}, quantities=[("59%", "percent", 59, None)])
+    f = metric_facts(doc)[0]
+    assert f.args["subject"] == "人福医药" and f.start == 0  # evidence: the sentence naming it too
+
+
+def test_project_status_from_next_clause_and_reached_before_planned() -> None:
+    text = ("目前,园区提供配套工程的创客孵化区项目,已抓紧进行内部装修,将于10月底前交付使用;"
+            "衡阳中健肝素钠提取项目,已完成加工车间主体工程建设。")
+    doc = make_doc(text, orgs={"衡阳中健": ["衡阳中健"]})
+    got = _projects(doc)
+    assert got["创客孵化区项目"]["status"] == "在建" and not got["创客孵化区项目"].get("planned")
+    assert got["衡阳中健肝素钠提取项目"]["status"] == "在建"
+
+
+def test_project_list_without_count_has_no_shared_amount() -> None:
+    text = "目前,先后签约落户恒瑞医药、豪森药业、康缘药业等项目总投资超过150亿元。"
+    doc = make_doc(text, orgs={"恒瑞医药": [], "豪森药业": [], "康缘药业": []},
+                   quantities=[("150亿元", "money", 1.5e10, None)])
+    got = _projects(doc)
+    assert set(got) == {"恒瑞医药", "豪森药业", "康缘药业"}
+    assert all(a["status"] == "签约" and a["amount"] is None for a in got.values())
+
+
+@pytest.mark.parametrize("text", [
+    "今年以来,嘉兴生物医药产业领域项目签约落户消息不断。",
+    "市委书记见证签约并宣布项目开工。",
+    "按照九字方针加快生活配套项目落地实施。",
+])
+def test_project_negatives_second_round(text: str) -> None:
+    doc = make_doc(text, regions={"嘉兴市": ["嘉兴"]})
+    assert [f for f in project_facts(doc) if f.type == "project"] == []
+
+
+def test_listed_companies_and_signing_events_in_chinese() -> None:
+    text = ("2021年,康希诺生物在上交所科创板成功上市。百克生物拟在创业板上市。"
+            "6月5日,位于泰州医药城的江苏瑞科生物与洛阳高新区管委会签署战略合作协议。")
+    doc = make_doc(text, published="2024-06-10",
+                   orgs={"康希诺生物": [], "百克生物": [], "江苏瑞科生物": [], "洛阳高新区管委会": []},
+                   parks={"泰州医药城": []})
+    assert _roles(doc) == {("康希诺生物", "上市公司")}
+    ev = event_facts(doc)[0].args
+    assert (ev["event"], ev["name"], ev["date"]) == ("签约", "战略合作协议", "2024-06-05")
+    assert ev["parties"] == ["江苏瑞科生物", "洛阳高新区管委会"]
+
+
+def test_counts_for_a_designation_take_its_metric() -> None:
+    zh = make_doc("全市共有7家企业入选全国医药工业百强,另有5家企业入选国家级名单。", regions={"洛阳市": ["洛阳"]},
+                  quantities=[("7家", "count", 7, "家"), ("5家", "count", 5, "家")])
+    assert set(metrics_of(zh)) == {("百强企业数", 7)}
+    en = make_doc("Seven medicine companies in Luoyang have been listed as national top 100 pharmaceutical companies.",
+                  lang="en", regions={"洛阳市": ["Luoyang"]},
+                  quantities=[("Seven medicine companies", "count", 7, "companies")])
+    assert set(metrics_of(en)) == {("百强企业数", 7)}

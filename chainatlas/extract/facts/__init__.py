@@ -10,7 +10,9 @@ quantities, parks, organizations and regions:
 * ``products`` named products with their maker, claim and approval;
 * ``events``   forums, expos, signing ceremonies, openings.
 
-Every fact carries its evidence (the sentence it comes from) as ``start``/``end`` and refers
-to quantities and entities by their printed text and offsets. Word lists live in
+Every fact carries its evidence as ``start``/``end``: whole sentences covering each number
+and name it was read from (``quantity``, ``name_span``, ``*_mention``), and refers to
+quantities and entities by their printed text and offsets. English articles get the same
+facts as Chinese ones, with English patterns beside the Chinese ones in the same data files. Word lists live in
 ``chainatlas/extract/data/facts_*``; this package holds only the grammar.
 """

@@ -103,12 +103,14 @@ _ZH_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年(?!代)")
 _ISO = re.compile(r"(?<![\d])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
 _ZH_MD = re.compile(r"(?<![\d年.])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _ZH_MD_CN = re.compile(r"(?<![年一二三四五六七八九十])([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})[日号]")
-_ZH_ANCHOR = re.compile(r"(?<![\d.])\d{1,4}(?=\s*[年月日号\-/.－—~～至到])")
-_EN_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\b\.?")
+# The scans below start with what they look for, not with a look-behind or \b (the regex
+# engine can then skip ahead); what must not precede a match is checked by hand.
+_ZH_ANCHOR = re.compile(r"\d{1,4}(?=\s*[年月日号\-/.－—~～至到])")  # not after a digit or '.'
+_EN_MONTH = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\b\.?")  # not after a letter
 _EN_AFTER_MONTH = re.compile(r"\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d])(?:,?\s+((?:19|20)\d{2})(?!\d))?")
 _EN_BEFORE_MONTH = re.compile(r"(?<![\d])(\d{1,2})(?:st|nd|rd|th)?\s+$")
 _EN_YEAR_AFTER = re.compile(r",?\s+((?:19|20)\d{2})(?!\d)")
-_EN_YEAR = re.compile(r"(?<![\d,.$])((?:19|20)\d{2})(?!\d|,\d{3}|\.\d)")
+_EN_YEAR = re.compile(r"((?:19|20)\d{2})(?!\d|,\d{3}|\.\d)")  # not after a digit , . $
 # "1-11月", "1至5月": months so far of a year (the publication year unless not yet over).
 _ZH_MONTHS = re.compile(r"(?<![\d年.])(\d{1,2})\s*[-－—~～至到]\s*(\d{1,2})\s*月(?:份)?")
 
@@ -213,6 +215,8 @@ def find_dates(text: str, published: str | None, lang: str = "zh",
     # One scan for numbers that may start a date, then the specific patterns anchored there.
     for a in _ZH_ANCHOR.finditer(text):
         p = a.start()
+        if p and (text[p - 1].isdecimal() or text[p - 1] == "."):
+            continue
         m = _ZH_FULL.match(text, p)
         if m:
             y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -307,6 +311,8 @@ def _find_en(text: str, pub: dt.date | None, found: list[DateMention], skip: lis
         found.append(DateMention(s, e, text[s:e], kind, date, prec, year, b))
 
     for mm in _EN_MONTH.finditer(text):
+        if mm.start() and text[mm.start() - 1].isalpha():
+            continue
         mo = R.months.get(mm.group().lower().rstrip("."))
         if not mo:
             continue
@@ -330,6 +336,8 @@ def _find_en(text: str, pub: dt.date | None, found: list[DateMention], skip: lis
         elif ym:
             add(mm.start(), ym.end(), "absolute", f"{y:04d}-{mo:02d}", "month", y)
     for m in _EN_YEAR.finditer(text):
+        if m.start() and (text[m.start() - 1].isdecimal() or text[m.start() - 1] in ",.$"):
+            continue
         s, e = m.span()
         if any(a <= s < b for a, b in skip):
             continue

@@ -5,12 +5,22 @@ sentence's "2021年"). The metric comes only from explicit wording next to the n
 (data/facts_metrics.yaml): a trigger word right before the amount with nothing but link
 words between (产值|达|473.26亿元, revenue|of|18.026 billion yuan), a trigger right after it
 (万亿元|规模), or for counts the counted noun phrase (83家|规上企业, 规上企业|达|246家,
-108 enterprises). Thresholds (1亿元以上企业), intensities (每亩投资), subsets (其中制造企业)
-and participants (10家企业参加签约) are skipped: precision first.
+108 enterprises). Thresholds (1亿元以上企业, 两家销售额超100亿元的企业), intensities (每亩投资),
+subsets (其中制造企业), participants (10家企业参加签约), a total whose status counts another
+number ("35个新建项目开工建设8个"), project amounts (该项目总投资…, they go to the project
+fact) and growth rates that do not say what grew are skipped: precision first.
+
+A growth rate carries ``of``: the metric word printed before it ("产值、利润同比增长23.1%、
+27.6%" → 产值, 利润; "revenue of …, and profits of …, growth rates of 19.5 percent and 77
+percent, respectively"; "The figures were up by …" → the figures of the sentence before).
+A count of enterprises named for a designation ("7家企业入选全国医药工业百强", "listed as
+national top 100") takes the designation's metric. A figure restated later in the article
+is one fact (its first statement).
 
 The subject is the nearest region, park or enterprise mentioned before the number in the
-same sentence (skipping names that are examples in a list), else the document's main
-region. The period is the nearest year before the number in the sentence ("2022年",
+same sentence (skipping names that are examples in a list, and in English objects after
+"with", "like" …), else the document's main region; ``subject_mention`` says where it is
+printed, and the evidence covers that sentence too. The period is the nearest year before the number in the sentence ("2022年",
 "By 2024", "截至2023年底"), else "目前/今年/currently" → the publication year.
 """
 
@@ -27,6 +37,7 @@ from chainatlas.extract.pipeline import registry
 from chainatlas.model import Document, Fact, Quantity
 
 _DIGIT = re.compile(r"[0-9０-９]")
+_ZH_AND = re.compile(r"与|和|及|以及|、")
 _ZH_NP_STOP = re.compile(r"[\s,，。；;:：、()（）“”\"《》!?！？]")
 
 
@@ -41,6 +52,9 @@ class _CountRule:
     en_mods: tuple[str, ...]
     en_clause: tuple[str, ...]
     en_block: tuple[str, ...]
+    zh_verb_after: tuple[str, ...] = ()
+    en_verb_after: tuple[str, ...] = ()
+    en_verb_block: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,16 @@ class _Lex:
     en_off: tuple[str, ...]
     en_modals: tuple[str, ...]
     all_mods: tuple[str, ...]
+    zh_head_re: re.Pattern[str]
+    zh_follower_re: re.Pattern[str]
+    all_mods_re: re.Pattern[str]
+    rules_by_zh_head: dict[str, tuple[int, ...]]
+    zh_designation: tuple[str, ...]
+    en_if: dict[str, tuple[str, ...]]  # conditional English trigger → words its sentence needs
+    growth_of_re: re.Pattern[str]
+    growth_of_en_re: re.Pattern[str]
+    growth_of: dict[str, str]
+    growth_anaphors_en: tuple[str, ...]
 
 
 def _lower(ws: Any) -> tuple[str, ...]:
@@ -97,14 +121,23 @@ def _lex() -> _Lex:
     t = c.load_yaml("facts_dates.yaml")
     trig: dict[tuple[str, str], str] = {}
     groups: dict[str, dict[str, list[str]]] = {"zh_before": {}, "zh_after": {}, "en_before": {}, "en_after": {}}
+    en_if: dict[str, tuple[str, ...]] = {}
     for kind in ("money", "percent"):
         for entry in d.get(kind) or []:
             metric = entry["metric"]
+            for w in entry.get("en_before_if") or []:
+                en_if[str(w).lower()] = _lower(entry.get("needs_en"))
+                entry = {**entry, "en_before": [*(entry.get("en_before") or []), w]}
             for key in groups:
                 for w in entry.get(key) or []:
                     w = str(w).lower() if key.startswith("en") else str(w)
                     trig.setdefault((f"{kind}:{key}", w), metric)
                     groups[key].setdefault(kind, []).append(w)
+    # what a growth rate is of: money trigger words (→ their metric) and the growth_of words
+    growth_of = {w.lower(): m for (k, w), m in trig.items() if k.startswith("money:") and "before" in k}
+    growth_of.update({str(k).lower(): str(v) for k, v in (d.get("growth_of") or {}).items()})
+    zh_of = [w for w in growth_of if c.is_cjk(w[:1])]
+    en_of = [w for w in growth_of if not c.is_cjk(w[:1])]
     links_zh = c.alternation(d["links"]["zh"])
     links_en = c.alternation(d["links"]["en"], en=True)
 
@@ -128,6 +161,8 @@ def _lex() -> _Lex:
             zh_clause=c.words(e.get("zh_clause")), zh_block=c.words(e.get("zh_block")),
             en_heads=_lower(e.get("en_heads")), en_mods=_lower(e.get("en_mods")),
             en_clause=_lower(e.get("en_clause")), en_block=_lower(e.get("en_block")),
+            zh_verb_after=c.words(e.get("zh_verb_after")), en_verb_after=_lower(e.get("en_verb_after")),
+            en_verb_block=_lower(e.get("en_verb_block")),
         ))
     thr_after = c.alternation(d.get("threshold_after") or [])
     thr_nouns = c.alternation(d.get("threshold_nouns") or [])
@@ -160,6 +195,17 @@ def _lex() -> _Lex:
         zh_off=c.words(d["off_topic"]["zh"]), en_off=_lower(d["off_topic"]["en"]),
         en_modals=_lower(d.get("en_modals")),
         all_mods=c.words(m for r in counts for m in r.zh_mods),
+        zh_head_re=re.compile(c.alternation(h for r in counts for h in r.zh_heads)),
+        zh_follower_re=re.compile(c.alternation(d.get("zh_head_followers") or [])),
+        all_mods_re=re.compile(c.alternation(m for r in counts for m in r.zh_mods)),
+        rules_by_zh_head={h: tuple(i for i, r in enumerate(counts) if h in r.zh_heads)
+                          for r in counts for h in r.zh_heads},
+        zh_designation=c.words(d.get("zh_designation_verbs")),
+        en_if=en_if,
+        growth_of_re=re.compile(c.alternation(zh_of)),
+        growth_of_en_re=re.compile(c.alternation(en_of, en=True), re.I),
+        growth_of=growth_of,
+        growth_anaphors_en=_lower(d.get("growth_anaphors_en")),
     )
 
 
@@ -196,6 +242,8 @@ def _read_amount(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> Reading | 
         return None
     if kind == "money" and not en and _count_follows(ctx, q):
         return None
+    # "销售额超50亿元的龙头企业", "两家销售额超100亿元": a size class of enterprises
+    class_of = kind == "money" and not en and _CLASS_OF.match(right) is not None
     window = left[-60:] if en else left[-24:]
     m = (L.en_before if en else L.zh_before).search(window)
     if m:
@@ -205,6 +253,14 @@ def _read_amount(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> Reading | 
             link = m.group("link") or ""
             if _link_ok(link, en, kind) and not _blocked_before(window[:m.start()], en):
                 metric = _trigger_metric(kind, "en_before" if en else "zh_before", trig)
+                needs = L.en_if.get(trig.lower()) if en else None
+                if needs is not None:
+                    sent = ctx.sentence(q.start)
+                    if not c.has_any(text[sent[0]:sent[1]].lower(), needs, True):
+                        metric = None
+                if metric != "投资额" and (class_of or kind == "money" and not en
+                                           and _count_before(ctx, q.start - len(window) + m.start())):
+                    return None
                 if metric:
                     return Reading(metric, trig, 0.9 if not link.strip() else 0.85)
     m = (L.en_after if en else L.zh_after).match(right)
@@ -215,6 +271,14 @@ def _read_amount(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> Reading | 
             if metric:
                 return Reading(metric, m.group(kind), 0.8)
     return None
+
+
+_CLASS_OF = re.compile(r"^(?:以上|以下|左右|多|余)?的[^，,。；;、]{0,12}?(?:企业|公司|药企|品种|产品)")
+
+
+def _count_before(ctx: c.Context, pos: int) -> bool:
+    """A count printed right before the trigger at pos ("两家销售额超100亿元")."""
+    return any(0 <= pos - q.end <= 1 for q in ctx.quantities_in(max(0, pos - 8), pos, "count"))
 
 
 def _count_follows(ctx: c.Context, q: Quantity) -> bool:
@@ -264,19 +328,27 @@ def zh_counted_phrase(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple
     right = text[q.end:cl[1]]
     stop = _ZH_NP_STOP.search(right)
     np_right = right[:stop.start()] if stop else right
-    heads, hl = L.zh_head_set, L.zh_head_lens
-    for i in range(1, min(len(np_right), 16) + 1):
-        if not any(np_right[i - k:i] in heads for k in hl if k <= i):
-            continue
-        rest = np_right[i:]
-        if not rest or any(rest[:k] in L.zh_follower_set for k in L.zh_follower_lens):
-            return np_right[:i], "right"
+    # a project phrase may name where the projects go ("11个入驻云东海医药健康产业园和…项目")
+    longest = 32 if "项目" in np_right[16:32] else 16
+    # every end of a head word, left to right (overlapping: 生物医|药企|业 holds 企业 too)
+    best = None
+    m = L.zh_head_re.search(np_right, 0, longest)
+    while m is not None and (best is None or m.start() < best):
+        for k in L.zh_head_lens:
+            i = m.start() + k
+            if (best is None or i < best) and i <= len(np_right) and np_right[m.start():i] in L.zh_head_set and (
+                    i == len(np_right) or L.zh_follower_re.match(np_right, i)):
+                best = i
+                break
+        m = L.zh_head_re.search(np_right, m.start() + 1, longest)
+    if best is not None:
+        return np_right[:best], "right"
     # 2) noun first: 规上企业83家 / 市场主体达到1800家 / 企业(项目)72家
     left = text[cl[0]:q.start]
     left = re.sub(r"[(（][^()（）]{1,8}[)）]$", "", left)
     lm = L.zh_links_re.search(left)
     core = left[:lm.start()] if lm else left
-    cut = list(re.finditer(r"[0-9０-９年月日、\s]", core))
+    cut = list(re.finditer(r"[0-9０-９年月日、\s]|年[末底初]", core))
     core = core[cut[-1].end():] if cut else core
     if not any(core[-k:] in L.zh_head_set for k in L.zh_head_lens if k <= len(core)):
         return None
@@ -291,23 +363,32 @@ def _count_zh(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple[Reading
     if found is None:
         return None
     np, where = found
-    bare = np
-    for w in L.all_mods:
-        bare = bare.replace(w, "")
+    after = text[q.end + len(np):cl[1]] if where == "right" else ""
+    bare = L.all_mods_re.sub("", np)
     if c.has_any(bare, L.zh_np_block) or _DIGIT.search(np):
         return None
-    np = re.split(r"与|和|及|以及|、", np)[-1]
+    np = _ZH_AND.split(np)[-1]
     subset = _subset_zh(ctx, q)
-    for r in L.counts:
-        head = next((h for h in r.zh_heads if np.endswith(h)), None)
-        if head is None:
-            continue
+    # the rules whose head the phrase ends with, in the order of the data file
+    idx: set[int] = set()
+    for k in L.zh_head_lens:
+        idx.update(L.rules_by_zh_head.get(np[-k:], ()))
+    for i in sorted(idx):
+        r = L.counts[i]
         if r.zh_mods and not c.has_any(np, r.zh_mods):
             continue
         if r.zh_clause and not c.has_any(clause, r.zh_clause):
             continue
+        if r.zh_verb_after and not _verb_follows(after, r.zh_verb_after):
+            continue
         scope = clause if where == "right" else text[cl[0]:q.end]
+        scope = scope.replace("为代表", "")  # "以X为代表的近百家企业": not a delegate
         if r.zh_block and c.has_any(scope, r.zh_block):
+            des = c.finder(_lex().zh_designation).search(scope)
+            if des is not None:  # "7家企业入选全国医药百强": counted for a designation
+                return _designation(L.counts, np, scope[des.end():], False)
+            return None
+        if r.zh_clause and where == "right" and _status_then_count(ctx, q, cl, r.zh_clause):
             return None
         if r.metric in L.stock and c.has_any(scope, L.zh_increment):
             return None
@@ -317,11 +398,34 @@ def _count_zh(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple[Reading
     return None
 
 
+def _designation(rules: tuple[_CountRule, ...], np: str, tail: str, en: bool) -> tuple[Reading, str] | None:
+    """The count of a designation named after the verb (百强, top 100, 专精特新), if any."""
+    for r in rules:
+        heads, mods = (r.en_heads, r.en_mods) if en else (r.zh_heads, r.zh_mods)
+        if mods and any(np.endswith(h) for h in heads) and c.has_any(tail, mods, en):
+            return Reading(r.metric, np, 0.8), np
+    return None
+
+
+def _verb_follows(after: str, verbs: tuple[str, ...]) -> bool:
+    """'18家企业(与园区)集中签约': one of verbs within a few characters after the phrase."""
+    m = c.finder(verbs).search(after, 0, 12)
+    return m is not None and not re.search(r"[，,。；;：:]", after[:m.start()])
+
+
+def _status_then_count(ctx: c.Context, q: Quantity, cl: tuple[int, int], words: tuple[str, ...]) -> bool:
+    """'35个新建项目开工建设8个': the status word counts the number after it, not this one."""
+    for nq in ctx.quantities_in(q.end + 1, cl[1], "count"):
+        if c.has_any(ctx.text[q.end:nq.start], words):
+            return True
+    return False
+
+
 def _subset_zh(ctx: c.Context, q: Quantity) -> bool:
     """'其中' / '包括' earlier in the same full sentence (up to 。, across ；): a part of a total."""
     L = _lex()
     text = ctx.text
-    start = max(text.rfind(ch, 0, q.start) for ch in "。！？\n") + 1
+    start = ctx.full_stop_before(q.start) + 1  # (also !? — same as the sentence's own start)
     seg = text[start:q.start]
     return c.has_any(seg, L.zh_subset)
 
@@ -333,7 +437,12 @@ def _count_en(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple[Reading
     after = text[q.end:q.end + 40].lower()
     before = c.norm_space(text[max(cl[0], q.start - 30):q.start]).lower()
     sent = ctx.sentence(q.start)
-    sentence = text[sent[0]:sent[1]].lower()
+    # clause words: a few words before the number or anywhere after it in the sentence
+    # ("signed cooperation agreements with A and B and launched seven projects": not signed)
+    near_start = max(sent[0], q.start - 60)
+    cut = list(_EN_CLAUSE_CUT.finditer(text, near_start, q.start))
+    near = text[cut[-1].end() if cut else near_start:sent[1]].lower()
+    rest = text[q.end:sent[1]].lower()
     if c.has_any(np, L.en_np_block):
         return None
     for r in L.counts:
@@ -342,10 +451,18 @@ def _count_en(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple[Reading
             continue
         if r.en_mods and not any(w in np or after.lstrip().startswith(w) for w in r.en_mods):
             continue
-        if r.en_clause and not c.has_any(sentence, r.en_clause, True):
+        if r.en_clause and not c.has_any(near, r.en_clause, True):
             continue
-        if r.en_block and c.has_any(f"{before} {np}", r.en_block, True):
+        gap = _en_verb_gap(rest, r.en_verb_after) if r.en_verb_after else ""
+        if gap is None:
+            continue
+        if r.en_block and c.has_any(f"{before} {np} {gap}", r.en_block, True):
             return None
+        if r.en_verb_block:
+            vb = c.finder(r.en_verb_block, True).search(rest)
+            if vb is not None:
+                # "seven companies … have been listed as national top 100 …": counted for a designation
+                return _designation(L.counts, np, rest[vb.end():], True)
         if r.metric in L.stock and c.has_any(np, L.en_increment, True):
             return None
         if not (r.en_mods or r.en_clause) and c.has_any(before, L.en_subset, True):
@@ -355,6 +472,21 @@ def _count_en(ctx: c.Context, q: Quantity, cl: tuple[int, int]) -> tuple[Reading
             if c.has_any(clause_left, L.en_modals, True):
                 return None
         return Reading(r.metric, np, 0.85), np
+    return None
+
+
+_EN_CLAUSE_CUT = re.compile(r",|\band\b|\bwhile\b|\bwhich\b")
+
+
+def _en_verb_gap(rest: str, verbs: tuple[str, ...]) -> str | None:
+    """The words between a counted phrase and its verb ("Eighteen enterprises, including A
+    and B, signed"), or None when the verb does not follow it."""
+    m = c.finder(verbs, True).search(rest)
+    if m is None:
+        return None
+    gap = rest[:m.start()]
+    if len(gap.split()) <= 3 or re.fullmatch(r",\s*(?:including|such as|namely|among them)\b[^.;]*,\s*", gap):
+        return gap
     return None
 
 
@@ -449,16 +581,28 @@ def _enumerated(ctx: c.Context, q: Quantity, prev: tuple[Quantity, Reading] | No
     if q.kind != "percent" or pq.kind != q.kind or pq.end > q.start:
         return None
     gap = ctx.text[pq.end:q.start]
-    if re.fullmatch(r"\s*(?:、|和|与|及|and|, and)\s*", gap):
+    rx = r"\s*(?:、|和|与|及|and|,\s*and|,)\s*" if ctx.en else r"\s*(?:、|和|与|及)\s*"
+    if re.fullmatch(rx, gap):
         return Reading(pr.metric, pr.trigger, max(pr.confidence - 0.1, 0.5))
     return None
 
 
+_PROJECT_BEFORE_ZH = re.compile(r"(?:(?:该|此|这个|这一|本)项目|^\s*项目)[^，,。；;]{0,6}$")
+# "the project has …", "a vaccine project with a total investment of …" (one project, not "117 projects with")
+_PROJECT_BEFORE_EN = re.compile(r"\b(?:(?:the|this) project\b[^.;]{0,40}|project,?\s+(?:with|worth|involving)\b[^.;]{0,30})$", re.I)
+
+
 def project_amount(ctx: c.Context, q: Quantity) -> bool:
-    """An investment amount of one project: '总投资50亿元的X项目(一期投资10.5亿元)'."""
+    """An investment amount of one project: '总投资50亿元的X项目(一期投资10.5亿元)',
+    '该项目总投资22亿元', 'the project, with a total investment of …'."""
     text = ctx.text
     cl = ctx.clause(q.start, q.end)
-    return bool(re.match(r"^(?:左右|多|余)?的[^，,。；;]{1,30}?(?:项目|project)", text[q.end:cl[1]]))
+    if re.match(r"^(?:左右|多|余)?的[^，,。；;]{1,30}?(?:项目|project)", text[q.end:cl[1]]):
+        return True
+    if ctx.en:
+        s0 = ctx.sentence(q.start)[0]
+        return _PROJECT_BEFORE_EN.search(text, s0, q.start) is not None
+    return _PROJECT_BEFORE_ZH.search(text[cl[0]:q.start]) is not None
 
 
 def off_topic(ctx: c.Context, sent: tuple[int, int]) -> bool:
@@ -471,27 +615,102 @@ def off_topic(ctx: c.Context, sent: tuple[int, int]) -> bool:
     return c.has_any(s, L.zh_off) and not c.has_any(s, L.zh_on)
 
 
+# --------------------------------------------------------------------------- growth rates
+
+
+def _growth_words(ctx: c.Context, s: int, e: int) -> list[tuple[int, str, str]]:
+    """(position, printed word, metric) of the metric words printed between s and e."""
+    L = _lex()
+    rx = L.growth_of_en_re if ctx.en else L.growth_of_re
+    return [(m.start(), m.group(), L.growth_of[m.group().lower()]) for m in rx.finditer(ctx.text, s, e)]
+
+
+def _growth_of(ctx: c.Context, chain: list[tuple[Quantity, Reading]]) -> list[tuple[str, str] | None]:
+    """What each growth rate of an enumeration is the growth of: (metric, printed word).
+
+    The metric words printed before the first rate in its sentence; an enumeration takes the
+    last words in order when they are listed together ("产值、利润同比增长23.1%、27.6%") or
+    the sentence says 分别 / respectively; "The figures were up by …" takes the words of the
+    sentence before. None: nothing says what grew.
+    """
+    L = _lex()
+    text = ctx.text
+    q0, r0 = chain[0]
+    sent = ctx.sentence(q0.start)
+    s0 = ctx.sentence(q0.start)[0] if ctx.en else min(sent[0], ctx.full_sentence_start(q0.start))
+    left = text[s0:q0.start]
+    hay = left.lower() if ctx.en else left
+    t = hay.rfind(r0.trigger.lower() if ctx.en else r0.trigger)
+    tpos = s0 + (t if t >= 0 else len(left))
+    words = _growth_words(ctx, s0, tpos)
+    if ctx.en and c.has_any(hay, L.growth_anaphors_en, True):
+        i = ctx.sentence_index(q0.start)
+        if i > 0:
+            ps = ctx.sentences[i - 1]
+            words = _growth_words(ctx, ps[0], ps[1]) + words
+    n = len(chain)
+    if not words:
+        return [None] * n
+    if n == 1:
+        return [(words[-1][2], words[-1][1])]
+    last = words[-n:]
+    sentence = text[sent[0]:sent[1]]
+    listed = len(last) == n and all(
+        re.fullmatch(r"\s*(?:、|和|与|及|以及|,|and|, and)\s*", text[a[0] + len(a[1]):b[0]])
+        for a, b in zip(last, last[1:], strict=False))
+    together = ctx.en and "respectively" in sentence.lower() or not ctx.en and "分别" in sentence
+    if len(last) == n and (listed or together):
+        return [(m, w) for _, w, m in last]
+    return [(words[-1][2], words[-1][1])] + [None] * (n - 1)
+
+
+# --------------------------------------------------------------------------- component
+
+
 def metric_facts(doc: Document) -> list[Fact]:
     ctx = c.context(doc)
-    facts: list[Fact] = []
-    seen: dict[tuple[str, float, str | None], int] = {}
+    # 1) readings, with enumerations of growth rates grouped
+    readings: list[tuple[Quantity, Reading, tuple[int, int]]] = []
+    chains: dict[int, list[tuple[Quantity, Reading]]] = {}
+    chain_of: dict[int, int] = {}
     prev: tuple[Quantity, Reading] | None = None
-    project_sents: set[tuple[int, int]] = set()
     for q in ctx.quantities:
         if q.kind not in ("money", "count", "percent"):
             continue
         cl = ctx.clause(q.start, q.end)
-        r = read_quantity(ctx, q, cl) or _enumerated(ctx, q, prev, cl)
+        r = read_quantity(ctx, q, cl)
+        enum = None
+        if r is None:
+            r = enum = _enumerated(ctx, q, prev, cl)
         if r is None:
             continue
+        if r.metric == "增长率":
+            head = chain_of.get(id(prev[0])) if enum is not None and prev is not None else None
+            head = head if head is not None else len(readings)
+            chains.setdefault(head, []).append((q, r))
+            chain_of[id(q)] = head
         prev = (q, r)
+        readings.append((q, r, cl))
+    grew: dict[int, tuple[str, str] | None] = {}
+    for chain in chains.values():
+        for (q, _), of in zip(chain, _growth_of(ctx, chain), strict=True):
+            grew[id(q)] = of
+    # 2) facts
+    facts: list[Fact] = []
+    seen: dict[tuple[str, float, str | None], int] = {}
+    project_sents: set[tuple[int, int]] = set()
+    for q, r, cl in readings:
         sent = ctx.sentence(q.start)
         if off_topic(ctx, sent):
             continue
         if r.metric == "投资额" and q.kind == "money" and (sent in project_sents or project_amount(ctx, q)):
             project_sents.add(sent)
             continue
-        subject, stype, penalty = ctx.pick_subject(q.start, sent)
+        of = grew.get(id(q)) if r.metric == "增长率" else None
+        if r.metric == "增长率" and of is None:
+            continue  # a growth rate that does not say what grew
+        subject, stype, penalty, where = ctx.pick_subject_at(q.start, sent)
+        ev = ctx.cover(sent[0], sent[1], where)
         conf = r.confidence - penalty
         period = period_of(ctx, q.start, sent, cl[1])
         args: dict[str, Any] = {
@@ -505,19 +724,27 @@ def metric_facts(doc: Document) -> list[Fact]:
             "quantity": c.quantity_ref(q),
             "trigger": r.trigger,
         }
+        if where is not None:
+            args["subject_mention"] = {"text": ctx.text[where[0]:where[1]], "start": where[0], "end": where[1]}
+        if of is not None:
+            args["of"], args["of_text"] = of
         if q.qualifier:
             args["qualifier"] = q.qualifier
         if is_target(ctx, q.start, sent, period):
             args["target"] = True
             conf -= 0.05
-        key = (r.metric, float(q.value), subject)
+        # one fact per figure: a figure restated later in the article ("…等6个生物医药项目")
+        # keeps its first statement (another subject guessed for it is not a second fact)
+        key = (r.metric, float(q.value), of[0] if of else None)
+        if key in seen and facts[seen[key]].args.get("period") not in (None, period) and period is not None:
+            key = (*key[:2], f"{key[2]}|{period}")
         if key in seen:
             old = facts[seen[key]]
-            if old.args.get("period") is None and period is not None:
-                facts[seen[key]] = Fact("metric", args, sent[0], sent[1], round(min(conf, 0.95), 3))
+            if old.args.get("period") is None and period is not None and old.args.get("subject") == subject:
+                facts[seen[key]] = Fact("metric", args, ev[0], ev[1], round(min(conf, 0.95), 3))
             continue
         seen[key] = len(facts)
-        facts.append(Fact("metric", args, sent[0], sent[1], round(min(conf, 0.95), 3)))
+        facts.append(Fact("metric", args, ev[0], ev[1], round(min(conf, 0.95), 3)))
     return facts
 
 

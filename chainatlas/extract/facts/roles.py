@@ -3,8 +3,12 @@
 Patterns, all inside one clause and all anchored on an organisation mention:
 "龙头企业锦州奥鸿药业" / "链主企业——X" / "作为链主企业的X" (role word right before the name),
 "X跻身中国生物制药行业百强" / "X是…专精特新“小巨人”企业" (name, verb, role; the words
-between are the scope), "A、B等行业龙头企业" and "龙头企业有A、B" (a list), and in English
-"leading enterprises include A, B and C", "X, a leading … company", "X is a listed company".
+between are the scope), "A、B等行业龙头企业" and "龙头企业有A、B" (a list), "X在上交所科创板上市"
+(listed, not "拟上市"), and in English "leading enterprises include A, B and C", "chain-leader
+enterprises such as A and B", "A, B and other leading enterprises", "X, a leading medical
+device company" (scope: medical device), "X was recognized as a national high-tech
+enterprise", "X is a specialized and sophisticated 'little giant'", "X was listed on the
+Shenzhen Stock Exchange".
 """
 
 from __future__ import annotations
@@ -36,13 +40,18 @@ class _Lex:
     list_en: tuple[str, ...]
     not_after: tuple[str, ...]
     scope_max: int
+    listing_en_re: re.Pattern[str]
+    listing_zh_re: re.Pattern[str]
+    listing_planned_zh: tuple[str, ...]
+    listing_planned_en: tuple[str, ...]
 
 
-def _en_phrase(phrase: str) -> str:
-    """'leading * company' → regex: the words, with up to three free words for '*'."""
+def _en_phrase(phrase: str, group: str) -> str:
+    """'leading * company' → regex: the words, with up to three free words for '*' (kept in
+    ``group``: the scope, "a leading medical device company")."""
     out = ""
     for w in phrase.split():
-        out += r"(?:[\w-]+\s+){0,3}?" if w == "*" else re.escape(w) + r"\s+"
+        out += rf"(?P<{group}>(?:[\w-]+\s+){{0,3}}?)" if w == "*" else re.escape(w) + r"\s+"
     return out.removesuffix(r"\s+")
 
 
@@ -55,17 +64,25 @@ def _lex() -> _Lex:
     alts = []
     en_by_group = {}
     for i, (k, v) in enumerate(sorted(en.items(), key=lambda kv: -len(kv[0]))):
-        alts.append(rf"(?P<r{i}>\b{_en_phrase(k)}\b)")
+        alts.append(rf"(?P<r{i}>\b{_en_phrase(k, f's{i}')}\b)")
         en_by_group[f"r{i}"] = v
     return _Lex(
         zh_re=re.compile(c.alternation(zh)), zh=zh,
-        en_re=re.compile("|".join(alts) or r"(?!x)x", re.I), en=en_by_group,
-        en_first_re=re.compile(c.alternation({k.split()[0] for k in en}, en=True), re.I),
+        en_re=re.compile("|".join(alts) or r"(?!x)x"), en=en_by_group,  # both on Context.low
+        en_first_re=re.compile(c.alternation({k.split()[0] for k in en}, en=True)),
         verbs_zh=c.words(d["verbs_zh"]), verbs_en=c.words(str(w).lower() for w in d["verbs_en"]),
         links=c.words(d["role_org_links"]),
         list_zh=c.words(d["list_verbs_zh"]), list_en=c.words(str(w).lower() for w in d["list_verbs_en"]),
         not_after=c.words(d.get("not_after_role")),
         scope_max=int(d.get("scope_max_len", 16)),
+        listing_en_re=re.compile(
+            r"\s+(?:(?:was|is|has been|had been|got|went|became)\s+)?(?:successfully\s+|publicly\s+|officially\s+)*listed\s+on\s+"
+            r"(?:the\s+)?(?:[\w&'’-]+\s+){0,4}?(?:" + "|".join(re.escape(w) for w in c.words(d.get("listing_en"))) + r")\b", re.I),
+        listing_zh_re=re.compile(
+            r"(?:成功|正式|顺利)?(?:在|于|登陆|登录|挂牌)(?:[^，,。；;]{0,10}?)(?:" + c.alternation(d.get("listing_zh") or []) + r")"
+            r"(?:[^，,。；;]{0,6}?)(?:挂牌)?上市(?!公司|企业|辅导|申请|计划|工作|进程|后备)"),
+        listing_planned_zh=c.words(d.get("listing_planned_zh")),
+        listing_planned_en=c.words(str(w).lower() for w in d.get("listing_planned_en") or ()),
     )
 
 
@@ -103,6 +120,7 @@ def _fact(ctx: c.Context, m: c.Mention, role: str, scope: str | None, word: tupl
         "scope": scope,
         "role_text": ctx.text[word[0]:word[1]],
         "entity_mention": {"text": ctx.text[m.start:m.end], "start": m.start, "end": m.end},
+        "role_span": {"start": word[0], "end": word[1]},
         "pattern": how,
     }
     return Fact("role", args, s, e, conf)
@@ -176,23 +194,34 @@ def _en_roles(ctx: c.Context) -> list[Fact]:
     text = ctx.text
     out: list[Fact] = []
     # cheap scan for the first word of a role phrase, then the full phrase there
-    for a in L.en_first_re.finditer(text):
-        rm = L.en_re.match(text, a.start())
+    low = ctx.low
+    for a in L.en_first_re.finditer(low):
+        rm = L.en_re.match(low, a.start())
         if rm is None:
             continue
         ws, we = rm.span()
-        role = L.en[rm.lastgroup or ""]
+        g = rm.lastgroup or ""
+        role = L.en[g]
+        star = rm.groupdict().get("s" + g[1:]) if g.startswith("r") else None
+        scope = star.strip() if star and star.strip() else None
         sent = ctx.sentence(ws)
-        # "leading enterprises include A, B and C"
+        # "leading enterprises include A, B and C", "chain-leader enterprises, such as A and B"
         rest = text[we:sent[1]]
-        lv = re.match(r"\s+(?:" + "|".join(re.escape(w) for w in L.list_en) + r")\b", rest, re.I)
+        lv = re.match(r",?\s+(?:" + "|".join(re.escape(w) for w in L.list_en) + r")\b", rest, re.I)
         if lv:
             lst = _orgs(ctx, we + lv.end(), sent[1])
-            for m in lst:
-                out.append(_fact(ctx, m, role, None, (ws, we), 0.75, "list"))
+            if lst and re.fullmatch(r"[\s:,]*(?:the\s+)?", text[we + lv.end():lst[0].start], re.I):
+                for m in _en_list(ctx, lst):
+                    out.append(_fact(ctx, m, role, scope, (ws, we), 0.75, "list"))
+                continue
+        # "A, B and other leading enterprises"
+        if re.search(r"\band\s+other\s+(?:[\w-]+\s+){0,2}$", text[max(sent[0], ws - 30):ws]):
+            lst = _orgs(ctx, sent[0], ws)
+            for m in _en_list(ctx, lst, before=ws):
+                out.append(_fact(ctx, m, role, scope, (ws, we), 0.75, "list"))
             if lst:
                 continue
-        # "X, a leading … company" / "X is a listed company"
+        # "X, a leading … company" / "X is a listed company" / "X was recognized as a …"
         orgs = _orgs(ctx, sent[0], ws)
         if not orgs:
             continue
@@ -202,14 +231,62 @@ def _en_roles(ctx: c.Context) -> list[Fact]:
             continue
         ok = re.match(r"^\s*,\s*(?:a|an|the|one of the)\b", between) or any(
             re.search(rf"\b{re.escape(v)}\b", between) for v in L.verbs_en)
-        if ok:
-            out.append(_fact(ctx, m, role, None, (ws, we), 0.7, "name-verb-role"))
+        if ok and not re.search(r"\b(?:not|never|no longer)\b", between):
+            out.append(_fact(ctx, m, role, scope, (ws, we), 0.7, "name-verb-role"))
+    # "X was listed on the Shanghai Stock Exchange"
+    for m in ctx.mentions_in(0, len(text), ("organization",)):
+        if m.entity.kind not in _ACTOR_KINDS:
+            continue
+        lm = L.listing_en_re.match(text, m.end)
+        if lm is None:
+            continue
+        before = text[ctx.sentence(m.start)[0]:m.start].lower()
+        if c.has_any(before + " " + lm.group().lower(), L.listing_planned_en, True):
+            continue
+        ls = m.end + len(lm.group()) - len(lm.group().lstrip())
+        out.append(_fact(ctx, m, "上市公司", None, (ls, lm.end()), 0.8, "listed-on"))
+    return out
+
+
+def _en_list(ctx: c.Context, orgs: list[c.Mention], before: int | None = None) -> list[c.Mention]:
+    """The enterprises of an English list "A, B and C" (only commas and 'and' between them)."""
+    if before is not None:
+        orgs = list(reversed(orgs))
+    out: list[c.Mention] = []
+    for m in orgs:
+        if out:
+            a, b = (out[-1], m) if before is None else (m, out[-1])
+            if not re.fullmatch(r"\s*(?:,|and|, and|as well as)\s*(?:the\s+)?", ctx.text[a.end:b.start], re.I):
+                break
+        elif before is not None and not re.fullmatch(r"\s*,?\s*and\s+other\s+(?:[\w-]+\s+){0,2}", ctx.text[m.end:before], re.I):
+            break
+        out.append(m)
+    return sorted(out, key=lambda x: x.start)
+
+
+def _zh_listed(ctx: c.Context) -> list[Fact]:
+    """'X在深交所创业板上市', 'X登陆科创板': a listed company (not a planned listing)."""
+    L = _lex()
+    text = ctx.text
+    out: list[Fact] = []
+    if "上市" not in text:
+        return out
+    for m in ctx.mentions_in(0, len(text), ("organization",)):
+        if m.entity.kind not in _ACTOR_KINDS:
+            continue
+        lm = L.listing_zh_re.match(text, m.end)
+        if lm is None:
+            continue
+        pre = text[max(ctx.clause(m.start)[0], m.start - 12):m.start] + lm.group()
+        if c.has_any(pre, L.listing_planned_zh):
+            continue
+        out.append(_fact(ctx, m, "上市公司", None, (m.end, lm.end()), 0.8, "listed-on"))
     return out
 
 
 def role_facts(doc: Document) -> list[Fact]:
     ctx = c.context(doc)
-    facts = _en_roles(ctx) if ctx.en else _zh_roles(ctx)
+    facts = _en_roles(ctx) if ctx.en else _zh_roles(ctx) + _zh_listed(ctx)
     seen = set()
     out = []
     for f in facts:
