@@ -8,8 +8,11 @@ Evidence, strongest first:
 2. A lexicon of widely known companies and research bodies whose short names carry no
    head word (阿斯利康, 科大讯飞, 北大; ``data/org_known.tsv``).
 3. Context: members of an enumeration closed by 等 + a class noun (…、济川药业、阿斯利康等
-   1400多家…药企) are organisations of that class; in "A疫苗、B动物药等20个项目" the
-   product words are stripped and the owner kept.
+   1400多家…药企), by a count (A、B两家企业; 等11个…项目), by 为代表 or 在内的, are
+   organisations of that class; in "A疫苗、B动物药等20个项目" the product words are stripped
+   and the owner kept; in a list of institutions every member with an institution head is one.
+4. Parents: an institution printed right before a descriptive unit owns it (北京大学|长三角
+   未来技术生命健康研究院), and both are institutions.
 
 Candidates nested in a longer one of the same kind are dropped (they come back as alias
 mentions), except institutions nested in institutions (北大医学部 in 北大医学部(泰州)…创新中心)
@@ -32,12 +35,15 @@ from chainatlas.extract.orgnames import (
     accept,
     blocked_right,
     chain_continues,
+    in_stopword,
     is_cjk,
     lexicon,
     only_proper,
     proper_chunks,
     read_name,
     short_region,
+    strong_region,
+    verb_inside,
 )
 from chainatlas.extract.orgnames_en import find_english
 from chainatlas.extract.pipeline import registry
@@ -65,19 +71,27 @@ def _grammar_zh(text: str, lex: Lexicon, maybe: list[Cand] | None = None) -> lis
         if len(w) > len(ends.get(e, "")):
             ends[e] = w
     out = []
+    units: list[ZhName] = []  # institution readings that were refused: a parent's unit?
     for e in sorted(ends):
         head = lex.heads[ends[e]]
         if head.cls == "industry" and not head.short:
-            continue  # a name never ends in 发展, 投资, 药物 (accept would refuse it): skip the reading
-        if head.kind == "enterprise" and chain_continues(text, e, lex, legal_only=head.cls == "legal"):
+            # a name never ends in 发展, 投资, 药物 (accept would refuse it): skip the reading,
+            # unless it stands in a list beside a company (碳云智能 after 睿昂基因、)
+            if maybe is not None and _listed(text, e, head, lex):
+                n = read_name(text, e, head, lex)
+                if n is not None and not n.prefix and only_proper(n.core, lex) and n.chain == [head.word]:
+                    maybe.append(from_zh(n))
             continue
-        if blocked_right(text, e, head, lex):
+        if head.kind == "enterprise" and chain_continues(text, e, lex, legal_only=head.cls == "legal", head=head.word):
+            continue
+        if blocked_right(text, e, head, lex) or in_stopword(text, e, head, lex):
             continue
         n = read_name(text, e, head, lex)
         if n is None:
             continue
-        if head.kind == "institution" and _COUNTED.match(text, e):
-            continue  # 国家临床医学研究中心50个: a type of body, counted
+        if head.kind == "institution" and _COUNTED.match(text, e) and not (
+                strong_region(n.prefix, lex) or proper_chunks(n.core, lex)):
+            continue  # 国家临床医学研究中心50个: a type of body, counted (河南省肿瘤医院三家医院: a list's last)
         if head.kind == "government" and head.word.endswith("委员会"):
             n = _committee(text, n, lex) or n
         # "国际遗传工程和生物技术中心(ICGEB)": a printed acronym makes a descriptive name proper
@@ -85,7 +99,46 @@ def _grammar_zh(text: str, lex: Lexicon, maybe: list[Cand] | None = None) -> lis
             out.append(from_zh(n))
         elif maybe is not None and maybe_short(n, lex):
             maybe.append(from_zh(n))
+        elif head.kind == "institution":
+            units.append(n)
+    out += _parent_units(text, units, out, lex)
     return out
+
+
+_UNIT_GAP = 8  # characters between a parent institution and the reading of its unit (长三角未来)
+
+
+def _parent_units(text: str, units: list[ZhName], found: list[Cand], lex: Lexicon) -> list[Cand]:
+    """An institution named right before a descriptive unit name owns it: 北京大学|长三角未来|
+    技术生命健康研究院 is one institute. The reading stopped at a stop word (未来) and, alone,
+    describes; a parent printed just left of it, with only name material between (regions,
+    nouns, no verb or function character), makes the whole a name."""
+    parents = {c.end: c for c in found if c.kind == "institution" and c.source in ("inst", "known")}
+    out = []
+    for n in units:
+        head_start = n.end - len(n.head.word)
+        # the parent ends left of the reading (北京大学|长三角未来…) or inside it (中国医学科学院|药物研究所)
+        for p in range(head_start - 1, max(-1, n.start - _UNIT_GAP - 1), -1):
+            c = parents.get(p)
+            if c is None or p > n.start and c.start < n.start:
+                continue
+            gap = text[p:head_start]
+            if all(is_cjk(ch) and ch not in lex.stopchars for ch in gap) and not verb_inside(gap, lex):
+                out.append(Cand(c.start, n.end, text[c.start : n.end], "institution", "inst", core=n.core))
+            break
+    return out
+
+
+_LIST_JOIN = "、和与及"
+
+
+def _listed(text: str, e: int, head: Head, lex: Lexicon) -> bool:
+    """The word ending at ``e`` is next to a list joint (、, 和 …) within a short name's reach, and
+    is a trade (电子, 智能), not a verb (发展, 投资) that no company name ends in."""
+    if lex.common.get(head.word) in ("v", "vn"):
+        return False
+    hs = e - len(head.word)
+    return text[e : e + 1] in _LIST_JOIN or any(ch in _LIST_JOIN for ch in text[max(0, hs - 5) : hs - 1])
 
 
 def _committee(text: str, n: ZhName, lex: Lexicon) -> ZhName | None:
@@ -184,14 +237,21 @@ def _nested_drop(outer: Cand, inner: Cand) -> bool:
     if inner.kind == "enterprise":
         return not (inner.source == "known" or inner.legal)
     if inner.kind == "institution":
-        return inner.source == "known" or inner.end == outer.end
+        # a parent named first in full is a body of its own (Peking University|Health Science
+        # Center); a known abbreviation inside is part of the name (北大|医学部)
+        if inner.source == "known":
+            return inner.start != outer.start or len(inner.text) < 4
+        return inner.end == outer.end
     return True
 
 
 def _acronyms(text: str, cands: list[Cand]) -> None:
     """Printed short names right after a name: "(ICGEB)", "(简称“绿叶制药”)"."""
     for c in cands:
-        m = _ACRONYM_AFTER.match(text, c.end) or _SHORT_AFTER.match(text, c.end)
+        m = _ACRONYM_AFTER.match(text, c.end)
+        if m and sum(ch.isupper() for ch in m.group(1)) < 2:
+            m = None  # "(Group)", "(Holdings)": part of the registered name, not a short form
+        m = m or _SHORT_AFTER.match(text, c.end)
         if m and c.kind != "government":
             c.acronym = m.group(1)
 

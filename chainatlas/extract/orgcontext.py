@@ -8,7 +8,10 @@ when the sentence says so:
 * "A疫苗、B动物药等20个项目": product words (``data/org_product_words.txt``) are stripped
   from the right and the owner is kept;
 * "A和B", "A、B" where A is a company already found and B reads as a short company name
-  whose core happens to be an everyday word (基石药业 beside 亚盛医药).
+  whose core happens to be an everyday word (基石药业 beside 亚盛医药) or that ends in a trade
+  word no name ends in alone (碳云智能 beside 睿昂基因);
+* "A、B、C" lists in which two members are institutions found already: the others with an
+  institution head are institutions however descriptive (特殊食品与营养健康研究院).
 
 ``Cand`` is the candidate record shared with :mod:`chainatlas.extract.organizations`.
 """
@@ -31,6 +34,7 @@ from chainatlas.extract.orgnames import (
     read_name,
     strong_region,
     token_before,
+    verb_inside,
 )
 
 _RANK = {"legal": 6, "known": 5, "inst": 5, "gov": 5, "media": 5, "english": 5, "short": 4, "list": 3, "project": 3}
@@ -137,12 +141,15 @@ def _left_edge(text: str, pos: int, lex: Lexicon, limit: int) -> int:
 
 
 # "…等<class>", "以A、B为代表的<class>": a closer after the last member, the class noun after it
-_CLOSER = re.compile("等|为代表")
+# "A、B两家企业": a count right after the members closes the list as 等 does; "包括A、B在内的…企业"
+_CLOSER = re.compile("等|为代表|在内的?|(?<=[\u4e00-\u9fff])(?=[两二三四五六七八九十]{1,2}[家所个])")
 # "代表企业有A、B、C": the class noun before the first member
 _OPENER = re.compile(
     r"(?:代表性?企业|龙头企业|重点企业|骨干企业|知名企业|领军企业|企业|药企)(?:主要)?(?:有|为|是|包括|包含|涵盖|如)[：:]?"
 )
 _GAP_STOP = frozenset("的了在是和与及将已为被把对从向")
+_COUNTED_GAP = 40  # "等11个入驻云东海医药健康产业园和…产业园项目": a counted class may come late
+_COUNT_AFTER = re.compile(r"(?:\d+|[一二三四五六七八九十两几数]+)(?:多|余)?[个家项所批]")
 _CLASS_GAP = 12  # qualifiers between 等 and a class noun that vouches for its members (等一批行业龙头企业)
 
 
@@ -160,7 +167,10 @@ def enumerations(text: str, lex: Lexicon, found: list[Cand]) -> list[Cand]:
     nouns = sorted(lex.list_classes, key=len, reverse=True)
     for m in _CLOSER.finditer(text):
         p = m.start()
-        gap = text[m.end() : m.end() + _LIST_GAP]
+        if not m.group() and not _joined_before(text, p):
+            continue  # "引进了三家企业": a count alone, no list before it
+        counted = m.group() in ("等", "") and _COUNT_AFTER.match(text, m.end()) is not None
+        gap = text[m.end() : m.end() + (_COUNTED_GAP if counted else _LIST_GAP)]
         cut = next((i for i, ch in enumerate(gap) if ch in PUNCT), len(gap))
         gap = gap[:cut]
         best = None
@@ -169,31 +179,111 @@ def enumerations(text: str, lex: Lexicon, found: list[Cand]) -> list[Cand]:
             if i != -1 and (best is None or i < best[0]):
                 best = (i, noun)
         if best is None:
+            if m.group() == "为代表":
+                # "以安徽正方生物科技为代表的…": an exemplar that ends in a company word is a company
+                items = [(s + 1 if text[s] == "以" else s, e) for s, e in _items(text, p, lex)[-1:]]
+                out += _members(text, items, "enterprise", lex, found, by_class=True, heads_only=True)
+            elif any(c.kind == "enterprise" and c.end == p for c in found):
+                # "纽迪希亚、恒益健康等4款产品": beside a company, a member that is all name is one too
+                out += _members(text, _items(text, p, lex), "enterprise", lex, found, by_class=False, strict=True)
             continue
         cls_kind = lex.list_classes[best[1]]
         items = _items(text, p, lex)
         if not items:
             continue
         near = best[0] <= _CLASS_GAP and not any(ch in _GAP_STOP for ch in gap[: best[0]])
-        out += _members(text, items, cls_kind, lex, found, by_class=near and cls_kind == "enterprise")
+        # "宏怡电子等24个关联项目", "A、B等11个入驻…项目": counted members of a class are owners
+        by_class = near and cls_kind == "enterprise" or counted and cls_kind in ("enterprise", "project")
+        out += _members(text, items, cls_kind, lex, found, by_class=by_class)
     for m in _OPENER.finditer(text):
         items = _items_after(text, m.end())
         if len(items) >= 2:
             out += _members(text, items, "enterprise", lex, found, by_class=True)
     for items in _plain_lists(text, lex, found):
         out += _members(text, items, "enterprise", lex, found, by_class=False)
+    out += _institution_lists(text, lex, found)
     return out
 
 
+_CLAUSE = re.compile(r"[^，。；：！？,;:!?\n]+")
+_INST_ITEM_MAX = 30  # institution names nest (北京大学长三角未来技术生命健康研究院)
+_INNER_CONJ = "与和及"
+
+
+def _institution_lists(text: str, lex: Lexicon, found: list[Cand]) -> list[Cand]:
+    """Members of "A、B、C" lists of institutions in which two members are institutions found
+    already: a member that ends in an institution head is one too, however descriptive its
+    name (特殊食品与营养健康研究院, 瑞金长三角健康研究院 beside 北京大学…研究院)."""
+    insts = [c for c in found if c.kind == "institution"]
+    if len(insts) < 2:
+        return []
+    out: list[Cand] = []
+    for m in _CLAUSE.finditer(text):
+        if m.group().count("、") < 2 or not any(m.start() <= c.start < m.end() for c in insts):
+            continue
+        items = []
+        pos = m.start()
+        for part in m.group().split("、"):
+            s, e = pos, pos + len(part)
+            pos = e + 1
+            k = text.find("等", s, e)
+            if k != -1:
+                e = k
+            items.append((s, e))
+        first_s, first_e = items[0]
+        items[0] = (_left_edge(text, first_e, lex, _INST_ITEM_MAX), first_e) if first_e > first_s else items[0]
+        starts = {c.start for c in insts}
+        if sum(1 for s, _ in items if s in starts) < 2:
+            continue
+        for s, e in items:
+            if s in starts or not 4 <= e - s <= _INST_ITEM_MAX or any(_inside(c, s, e) for c in found):
+                continue
+            c = _listed_institution(text, s, e, lex)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def _inside(c: Cand, s: int, e: int) -> bool:
+    return s <= c.start and c.end <= e and (c.end - c.start) * 2 > e - s
+
+
+def _listed_institution(text: str, s: int, e: int, lex: Lexicon) -> Cand | None:
+    seg = text[s:e]
+    head = next((lex.heads[seg[-k:]] for k in range(min(lex.max_token, len(seg) - 2), 1, -1)
+                 if seg[-k:] in lex.heads), None)
+    if head is None or head.kind != "institution":
+        return None
+    body = seg[: len(seg) - len(head.word)]
+    if any(not is_cjk(ch) or ch in lex.stopchars and ch not in _INNER_CONJ for ch in body):
+        return None
+    if verb_inside(body, lex, listed=True):
+        return None
+    if all_generic(body, lex) and not any(body[:k] in lex.regions for k in range(2, min(8, len(body)) + 1)):
+        return None  # 省级研究院: a class; 瑞金长三角健康研究院 opens with its place
+    return Cand(s, e, seg, "institution", "list", core=body)
+
+
+def _joined_before(text: str, p: int) -> bool:
+    """Two members joined by 、/和 end at ``p`` (A、B两家企业)."""
+    seg = text[max(0, p - 2 * _ITEM_MAX) : p]
+    cut = max(seg.rfind(ch) for ch in "，。；：,;:!?！？\n")
+    seg = seg[cut + 1 :]
+    return "、" in seg or "和" in seg[2:-2]
+
+
 def _members(text: str, items: list[tuple[int, int]], cls_kind: str, lex: Lexicon, found: list[Cand],
-             by_class: bool) -> list[Cand]:
-    """Candidates for the members of one enumeration not found already."""
+             by_class: bool, heads_only: bool = False, strict: bool = False) -> list[Cand]:
+    """Candidates for the members of one enumeration not found already.
+
+    ``heads_only``: only members that end in a company head word count; ``strict``: members are
+    judged on their own (a core that is all name), whatever stands beside them."""
     spans = []
     for s, e in items:
         if cls_kind == "project":
             e = _strip_product(text, s, e, lex)
         spans.append((s, e))
-    anchored = by_class or any(_touches(sp, found) for sp in spans)
+    anchored = (by_class or any(_touches(sp, found) for sp in spans)) and not strict
     todo: list[tuple[int, int, bool]] = []  # (start, end, holds a known name inside)
     for s, e in spans:
         hits = [c for c in found if aliases.overlaps((s, e), c.span)]
@@ -205,19 +295,26 @@ def _members(text: str, items: list[tuple[int, int]], cls_kind: str, lex: Lexico
     out: list[Cand] = []
     rejected = []
     for s, e, inner in todo:
-        c = _bare(text, s, e, kind, lex, anchored)
+        if heads_only and not _ends_in_company_head(text[s:e], lex):
+            continue
+        c = _bare(text, s, e, kind, lex, anchored, owners=cls_kind == "project")
         if c is not None:
             c.source = "project" if cls_kind == "project" else "list"
             out.append(c)
         elif not anchored and not inner:
             rejected.append((s, e))
-    if out and rejected:  # members named on their own vouch for the others (巴迪泰 for 诺博)
+    if out and rejected and not strict:  # members named on their own vouch for the others (巴迪泰 for 诺博)
         for s, e in rejected:
             c = _bare(text, s, e, kind, lex, True)
             if c is not None:
                 c.source = "project" if cls_kind == "project" else "list"
                 out.append(c)
     return out
+
+
+def _ends_in_company_head(seg: str, lex: Lexicon) -> bool:
+    h = next((lex.heads[seg[-k:]] for k in range(min(lex.max_token, len(seg) - 1), 1, -1) if seg[-k:] in lex.heads), None)
+    return h is not None and h.kind == "enterprise"
 
 
 def _known_inside(text: str, s: int, e: int, hits: list[Cand], lex: Lexicon) -> bool:
@@ -323,6 +420,9 @@ def _strip_product(text: str, s: int, e: int, lex: Lexicon) -> int:
     while e - s > 2:
         for k in range(min(6, e - s - 2), 0, -1):
             if text[e - k : e] in lex.product_words:
+                h = lex.heads.get(text[e - k : e])
+                if h is not None and h.short and e - k - s >= 2:
+                    return e  # 迪恩|骨科, 华大|基因: a company word that ends short names is the owner's
                 if any(text[e - n : e] in lex.industry for n in range(k + 1, min(6, e - s) + 1)):
                     return e  # 川安医药: 药 ends the industry word 医药, the owner's name ends here
                 e -= k
@@ -332,8 +432,11 @@ def _strip_product(text: str, s: int, e: int, lex: Lexicon) -> int:
     return e
 
 
-def _bare(text: str, s: int, e: int, kind: str, lex: Lexicon, anchored: bool) -> Cand | None:
-    """A list member without a head of its own: region prefix + a proper core."""
+def _bare(text: str, s: int, e: int, kind: str, lex: Lexicon, anchored: bool, owners: bool = False) -> Cand | None:
+    """A list member without a head of its own: region prefix + a proper core.
+
+    ``owners``: members of a project list stand for the companies that own the projects; a
+    descriptive institution there (康养中心等11个项目) is a facility, not an owner."""
     seg = text[s:e]
     if not 2 <= len(seg) <= 10 or any(ch.isdigit() for ch in seg):
         return None
@@ -344,8 +447,14 @@ def _bare(text: str, s: int, e: int, kind: str, lex: Lexicon, anchored: bool) ->
             n = read_name(text, e, h, lex, floor=s)
             if n is None or n.start != s:
                 return None
-            # beside other names, a descriptive core still names one (八一康复中心)
-            if accept(n, lex) or anchored and n.core and not all_generic(n.core, lex):
+            if accept(n, lex):
+                return from_zh(n)
+            if not anchored or owners and h.kind != "enterprise":
+                return None
+            # beside other names, a descriptive core still names one (八一康复中心), and a county's
+            # short name with an industry word is a company (兴和制药 beside 千红制药)
+            if n.core and not all_generic(n.core, lex) or (
+                    h.kind == "enterprise" and not n.core and len(n.prefix) == 1 and lex.regions.get(n.prefix[0]) == "weak"):
                 return from_zh(n)
             return None
     i = 0
@@ -373,8 +482,16 @@ def _region_brand(prefix: list[str], core: str, lex: Lexicon) -> bool:
             and not all_generic(core, lex) and core not in lex.industry and core not in lex.heads)
 
 
+_MEASURES = frozenset("个家名位项批次种座")
+_NUMERALS = frozenset("0123456789一二三四五六七八九十百千万两几数多")
+
+
 def _no_generic_inside(core: str, lex: Lexicon) -> bool:
-    if core in lex.common or not all(is_cjk(ch) and ch not in lex.stopchars for ch in core):
+    # a measure word counts only after a numeral: 北大未|名 is a name, 三|名 a count
+    if core in lex.common or not all(
+        is_cjk(ch) and (ch not in lex.stopchars or ch in _MEASURES and i > 0 and core[i - 1] not in _NUMERALS)
+        for i, ch in enumerate(core)
+    ):
         return False
-    return not any(core[i : i + k] in lex.generic or core[i : i + k] in lex.industry
-                   for k in (2, 3, 4) for i in range(len(core) - k + 1))
+    return not any(core[i : i + k] in lex.generic or core[i : i + k] in lex.industry or core[i : i + k] in lex.heads
+                   for k in (2, 3, 4) for i in range(len(core) - k + 1))  # 中医院门诊楼: a body's building

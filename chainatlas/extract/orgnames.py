@@ -60,6 +60,7 @@ class Head:
     weak: bool  # head that generic phrases also end in (中心, 所)
     assoc: bool = False  # association head (协会, 学会): 企业/行业 may sit inside the name
     local: bool = False  # may follow a bare 市/省/县/区: 市人民医院 is the city's own hospital
+    national: bool = False  # the country alone before it names one body: 中国药科大学
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def lexicon() -> Lexicon:
             raise RuntimeError(f"organizations: bad row in org_heads.tsv: {row!r}")
         flags = set((row[3] if len(row) > 3 else "").split())
         heads[row[0]] = Head(row[0], row[1], row[2], "short" in flags, "weak" in flags, "assoc" in flags,
-                             "local" in flags)
+                             "local" in flags, "national" in flags)
     known: dict[str, tuple[str, str]] = {}
     for row in data_lines("org_known.tsv"):
         if len(row) < 2 or row[1] not in ("enterprise", "institution", "government", "media"):
@@ -296,6 +297,7 @@ class ZhName:
     core: str
     quoted: bool = False
     source: str = "grammar"
+    bridged: bool = False  # a function character opens the core (仁和, 和元)
 
     @property
     def kind(self) -> str:
@@ -359,6 +361,9 @@ def blocked_right(text: str, end: int, head: Head, lex: Lexicon) -> bool:
     nxt = text[end : end + 4]
     if not nxt or nxt.startswith(("产业化", "在内")):
         return False  # 包括…检测所在内: 在内 closes the enumeration, the head ends the name
+    unblock = lex.right_blocks.get(head.word + "!")
+    if unblock and any(nxt[:k] in unblock for k in range(1, len(nxt) + 1)):
+        return False  # 北京大学|生命科学…研究院: 生命 is no 大学生
     for key in (head.word, head.cls):
         blocks = lex.right_blocks.get(key)
         if blocks and any(nxt[:k] in blocks for k in range(1, len(nxt) + 1)):
@@ -366,8 +371,25 @@ def blocked_right(text: str, end: int, head: Head, lex: Lexicon) -> bool:
     return False
 
 
-def chain_continues(text: str, end: int, lex: Lexicon, legal_only: bool = False) -> bool:
-    """True when another industry or legal word starts at ``end`` (医药|科技, 制药|(苏州)有限公司)."""
+@functools.cache
+def _heads_ending_stopwords() -> frozenset[str]:
+    """Head words that end a longer stop word (公司 in 全资子公司): the only ones to check."""
+    lex = lexicon()
+    return frozenset(w[-k:] for w in lex.stopwords for k in range(1, len(w)) if w[-k:] in lex.heads)
+
+
+def in_stopword(text: str, end: int, head: Head, lex: Lexicon) -> bool:
+    """The head word is the end of a longer stop word (全资子|公司, 龙头|企业): no name ends here."""
+    if head.word not in _heads_ending_stopwords():
+        return False
+    stop = _ending(text, end, lex.stopwords, lex.max_token)
+    return bool(stop) and len(stop) > len(head.word)
+
+
+def chain_continues(text: str, end: int, lex: Lexicon, legal_only: bool = False, head: str = "") -> bool:
+    """True when another industry or legal word starts at ``end`` (医药|科技, 制药|(苏州)有限公司).
+
+    ``head``: the word ending at ``end``; a compound of it and the next word (生物|技术) continues."""
     if text[end : end + 1] in OPEN:
         close = _close_after(text, end)
         if close > end and _paren_group(text, close, lex) is not None:
@@ -378,7 +400,13 @@ def chain_continues(text: str, end: int, lex: Lexicon, legal_only: bool = False)
     for k in lengths:
         if k <= room:
             h = lex.heads.get(text[end : end + k])
-            if h and (h.cls == "legal" or h.cls == "industry" and not legal_only):
+            if h is None:
+                continue
+            if h.cls == "legal" or h.cls == "industry" and not legal_only and (h.short or head and head + h.word in lex.heads):
+                return True
+            # 奥鸿药业|投资建设新厂: a word no name ends in (投资, 发展) continues the chain only
+            # when the chain goes on to a name's end (奥鸿药业投资有限公司)
+            if h.cls == "industry" and not legal_only and chain_continues(text, end + k, lex, legal_only):
                 return True
     return False
 
@@ -389,15 +417,18 @@ def _close_after(text: str, pos: int) -> int:
 
 
 _NATIONAL = ("中国", "中华", "全国")
+_CONJ_CHARS = frozenset("和与及或并同跟")
 _BARE_ADMIN = re.compile(r"[省市县区州](?:第[一二三四五六七八九十]{1,3})?")
 _LEAD_MODIFIERS = ("国家级", "省级", "市级", "国家", "中国", "中华", "国际", "全国")
 
 
-def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0) -> ZhName | None:
+def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0, _bridge: int = -1) -> ZhName | None:
     """Read an organisation name leftwards from a head word ending at ``end``.
 
     ``floor`` is the leftmost index the name may reach (a sentence or list-item start).
-    Returns None when no clean left edge lies within reach.
+    Returns None when no clean left edge lies within reach. A reading that stops at a function
+    character leaving a one-character core (上海和|元生物技术股份有限公司) is read again with that
+    character inside the name (``_bridge``), see ``org_name_particles.txt``.
     """
     pos = end - len(head.word)
     legal = head.word if head.cls == "legal" else ""
@@ -439,6 +470,10 @@ def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0) -> 
         ch = text[pos - 1]
         if ch in PUNCT or ch in OPEN or ch in _CLOSE or ch.isdigit():
             break
+        if pos - 1 == _bridge:
+            toks.append((ch, "char"))
+            pos -= 1
+            continue
         tok = token_before(text, pos, lex, floor, head)
         if tok is None:
             break
@@ -449,8 +484,25 @@ def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0) -> 
     toks = _cut_before_region(toks, lex)
     start = chain_start - sum(len(t) for t, _ in toks)
     prefix, core = split_prefix(text[start:chain_start], lex)
+    if _bridge < 0 and len(core) <= 1 and not prefix and _can_bridge(text, start, floor, lex):
+        n = read_name(text, end, head, lex, floor, start - 1)
+        if n is not None and len(n.core) >= 2:
+            return n
     quoted = start > 0 and text[start - 1] in "“\"「『《" and end < len(text) and text[end] in "”\"」』》"
-    return ZhName(start, end, text[start:end], head, legal, chain, prefix, core, quoted)
+    return ZhName(start, end, text[start:end], head, legal, chain, prefix, core, quoted, bridged=_bridge >= 0)
+
+
+def _can_bridge(text: str, start: int, floor: int, lex: Lexicon) -> bool:
+    """The function character before ``start`` may open a brand: it forms no common word with the
+    core character after it, and a name character (not a boundary) stands before it or the text starts."""
+    if start - 1 < floor or text[start - 1] not in _opening_chars():
+        return False
+    if text[start - 1 : start + 1] in lex.common:
+        return False  # 以来, 为了: the sentence's words
+    if start - 2 < floor:
+        return True
+    left = text[start - 2]
+    return left in PUNCT or (is_cjk(left) and text[start - 2 : start] not in lex.common)
 
 
 def _cut_before_region(toks: list[tuple[str, str]], lex: Lexicon) -> list[tuple[str, str]]:
@@ -513,6 +565,10 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
         return w, "region"
     w = _ending(text, pos, lex.heads, ml, floor)
     if w and lex.heads[w].cls in ("inst", "legal") and w not in lex.stopwords:
+        if w in _heads_ending_stopwords():
+            stop = _ending(text, pos, lex.stopwords, ml, floor)
+            if stop and len(stop) > len(w):
+                return None  # 全资子|公司|北京天坛…: the head word ends a longer stop word
         return w, "head"
     if head.assoc and w and w in lex.industry:
         return w, "word"  # 中国外商投资企业协会: an association names its trade, verbs and all
@@ -532,10 +588,13 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
         w = _ending(text, pos, lex.glued_proper, 4, floor)
         if w:
             return w, "char"
+        if ch in _name_particles() and _particle_inside(text, pos, lex, floor):
+            return ch, "char"  # 健|之|源中药: a particle inside a brand
         if lex.common.get(text[pos - 1 : pos + 1]) in _NOUN_POS:
             return ch, "char"  # 明峰医疗|系|统: the character opens a noun inside the name (系统, 有机)
-        if pos >= 2 and text[pos - 2] == "、":
-            return ch, "char"  # 、和记黄埔医药: a list item cannot open with a conjunction
+        if pos >= 2 and text[pos - 2] == "、" and ch in _CONJ_CHARS:
+            return ch, "char"  # 、和记黄埔医药: a list item cannot open with a conjunction (it may
+            # open with a preposition: 、以安徽国星生物化学有限公司等为代表的)
         if (pos >= 3 and text[pos - 3] in "、，,；;：:\n" and is_cjk(text[pos - 2])
                 and text[pos - 2] not in lex.stopchars):
             return ch, "char"  # 、康为世纪生物公司: one character after a comma opens no clause
@@ -547,6 +606,31 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
     if not is_cjk(ch):
         return None
     return ch, "char"
+
+
+@functools.cache
+def _particle_table() -> dict[str, str]:
+    return {r[0]: (r[1] if len(r) > 1 else "inside") for r in data_lines("org_name_particles.txt") if r and r[0]}
+
+
+@functools.cache
+def _name_particles() -> frozenset[str]:
+    return frozenset(c for c, where in _particle_table().items() if where == "inside")
+
+
+@functools.cache
+def _opening_chars() -> frozenset[str]:
+    return frozenset(c for c, where in _particle_table().items() if where == "opening")
+
+
+def _particle_inside(text: str, pos: int, lex: Lexicon, floor: int) -> bool:
+    """The particle at ``pos-1`` sits between two name characters: no common word across it."""
+    if pos - 2 < floor or pos >= len(text):
+        return False
+    left, right = text[pos - 2], text[pos]
+    if not (is_cjk(left) and is_cjk(right)) or left in lex.stopchars or right in lex.stopchars:
+        return False
+    return text[pos - 2 : pos] not in lex.common and text[pos - 1 : pos + 1] not in lex.common
 
 
 def _split_stopword(text: str, pos: int, w: str, lex: Lexicon) -> bool:
@@ -635,11 +719,14 @@ def proper_chunks(core: str, lex: Lexicon) -> list[str]:
                 run = ""
             i += 1
             continue
-        if len(run) >= 2:
-            chunks.append(run)
+        if hit[0] == "proper" and len(run) == 1 and hit[1] in lex.known:
+            chunks.append(run + hit[1])  # 美|诺华: one more character makes another brand
+        else:
+            if len(run) >= 2:
+                chunks.append(run)
+            if hit[0] == "proper":
+                chunks.append(hit[1])
         run = ""
-        if hit[0] == "proper":
-            chunks.append(hit[1])
         i += len(hit[1])
     if len(run) >= 2:
         chunks.append(run)
@@ -650,8 +737,10 @@ def only_proper(core: str, lex: Lexicon) -> bool:
     """True when the whole core is name material (no common word inside): 奥鸿, 扬子江."""
     if not 2 <= len(core) <= MAX_SHORT_CORE:
         return False
-    if any(ch in lex.stopchars or not (is_cjk(ch) or ch.isalpha()) for ch in core):
-        return False
+    particles = _name_particles()
+    if any(ch in lex.stopchars and not (ch in particles and 0 < i < len(core) - 1)
+           or not (is_cjk(ch) or ch.isalpha()) for i, ch in enumerate(core)) and core not in lex.glued_proper:
+        return False  # 仁和, 协和: a proper noun of the dictionary holds its function character
     return "".join(proper_chunks(core, lex)) == core
 
 
@@ -679,6 +768,10 @@ def accept(n: ZhName, lex: Lexicon) -> bool:
     if kind == "institution":
         if n.quoted and len(n.text) >= 5:
             return True
+        if n.head.national and not n.core and n.prefix and all(p in ("中国", "中华") for p in n.prefix):
+            return True  # 中国药科大学, 中国科学院: one national university or academy per field
+        if not chunks and n.core and not n.head.assoc and verb_inside(n.core, lex):
+            return False  # 无锡|设立|研究中心: a clause, not a name
         if n.prefix[:1] == ["国家"] and len(n.core) >= 3 and n.core not in lex.common:
             return True  # 国家生物药技术创新中心: a national platform with its own field is one body
         if n.head.assoc and any(p in _NATIONAL for p in n.prefix):
@@ -701,7 +794,38 @@ def accept(n: ZhName, lex: Lexicon) -> bool:
     if not n.chain or not _short_chain_ok(n.chain, lex):
         return False
     # a short name needs a core that is name material on its own: 奥鸿药业, not 泰州医药
-    return only_proper(n.core, lex)
+    return only_proper(n.core, lex) or n.bridged and _bridged_proper(n.core, lex)
+
+
+def _bridged_proper(core: str, lex: Lexicon) -> bool:
+    """A core opened by a function character (和元, 名仁) is name material when the rest is."""
+    openers = _opening_chars()
+    return (2 <= len(core) <= MAX_SHORT_CORE
+            and all(is_cjk(ch) and (ch not in lex.stopchars or ch in openers) for ch in core)
+            and sum(ch in lex.stopchars for ch in core) == 1
+            and "".join(proper_chunks(core, lex)) == core)
+
+
+_CLAUSE_POS = frozenset({"v", "p", "c", "d", "u", "r", "vd", "ad"})
+
+
+_LIST_CLAUSE_POS = frozenset({"p", "c", "d", "u", "r", "vd", "ad"})
+
+
+def verb_inside(seg: str, lex: Lexicon, listed: bool = False) -> bool:
+    """A verb, preposition or adverb of the general dictionary inside ``seg`` (设立, 正在), other
+    than the industry and generic words names are made of (创新, 服务). ``listed``: the segment is
+    a list member of its own, where a verb that is also a noun (组织工程) may name a field; only
+    function words (prepositions, adverbs, conjunctions, pronouns) count."""
+    pos_set = _LIST_CLAUSE_POS if listed else _CLAUSE_POS
+    for k in (2, 3):
+        for i in range(len(seg) - k + 1):
+            w = seg[i : i + k]
+            if w in lex.generic or w in lex.industry:
+                continue
+            if lex.common.get(w) in pos_set:
+                return True
+    return False
 
 
 def _segments(core: str, lex: Lexicon) -> bool:

@@ -33,12 +33,13 @@ class EnLexicon:
     generic: frozenset[str]
     notorg: frozenset[str]
     drop: frozenset[str]
+    industry: frozenset[str] = frozenset()
 
 
 @functools.cache
 def en_lexicon() -> EnLexicon:
     heads: dict[str, str] = {}
-    roles: dict[str, set[str]] = {"legal": set(), "generic": set(), "notorg": set(), "drop": set()}
+    roles: dict[str, set[str]] = {"legal": set(), "generic": set(), "notorg": set(), "drop": set(), "industry": set()}
     for row in data_lines("org_en.tsv"):
         if len(row) < 2:
             raise RuntimeError(f"organizations: bad row in org_en.tsv: {row!r}")
@@ -52,7 +53,36 @@ def en_lexicon() -> EnLexicon:
         else:
             raise RuntimeError(f"organizations: unknown role {role!r} in org_en.tsv")
     return EnLexicon(heads, frozenset(roles["legal"]), frozenset(roles["generic"]),
-                     frozenset(roles["notorg"]), frozenset(roles["drop"]))
+                     frozenset(roles["notorg"]), frozenset(roles["drop"]), frozenset(roles["industry"]))
+
+
+@functools.cache
+def _syllables() -> tuple[frozenset[str], int]:
+    syl = frozenset(r[0] for r in data_lines("org_pinyin.txt") if r and r[0])
+    return syl, max(len(x) for x in syl)
+
+
+def pinyin_brand(word: str) -> bool:
+    """A word made wholly of two or more pinyin syllables that is not a place (Anshunda, Honghai)."""
+    w = word.lower().replace("'", "").replace("’", "").replace("-", "")
+    if len(w) < 4 or not w.isascii() or not w.isalpha():
+        return False
+    syl, longest = _syllables()
+    n = len(w)
+    best = [0] + [-1] * n  # most syllables covering w[:i] (fewest would also do: any cover counts)
+    for i in range(n):
+        if best[i] < 0:
+            continue
+        for k in range(1, min(longest, n - i) + 1):
+            if w[i : i + k] in syl and best[i] + 1 > best[i + k]:
+                best[i + k] = best[i] + 1
+    return best[n] >= 2 and not _place(word)
+
+
+def _place(word: str) -> bool:
+    from chainatlas.extract.gazetteer import en_key, gazetteer
+
+    return bool(gazetteer().en_forms().get(en_key(word)))
 
 
 @dataclass(slots=True)
@@ -93,8 +123,9 @@ def _trim(run: list[tuple[int, int, str]], lex: EnLexicon) -> list[tuple[int, in
     """Strip trailing connectors and leading function words or titles (The, Chairman of …)."""
     while run and (run[-1][2] in _CONNECTORS):
         run = run[:-1]
-    while run and (run[0][2] in _CONNECTORS or run[0][2] in lex.drop):
-        run = run[1:]
+    while run and (run[0][2] in _CONNECTORS or run[0][2] in lex.drop
+                   or len(run) > 2 and run[0][2].endswith(("'s", "’s")) and run[0][2] not in lex.generic):
+        run = run[1:]  # "Paris's Saint Louis Hospital": the owner's place is not the name
     for i in range(len(run) - 1, -1, -1):  # "Beijing-based BeiGene Ltd.": the place is not the name
         if run[i][2].lower().endswith(_LOCATIVE):
             return _trim(run[i + 1 :], lex)
@@ -123,6 +154,8 @@ def _head_kind(run: list[tuple[int, int, str]], lex: EnLexicon) -> str | None:
     for i, (_, _, w) in enumerate(run[:-1]):  # "Academy of Sciences", "Center for Global …"
         if w in lex.heads and run[i + 1][2] in ("of", "for"):
             return lex.heads[w]
+    if run[-1][2] in lex.industry and any(w not in lex.generic and pinyin_brand(w) for _, _, w in run[:-1]):
+        return "enterprise"  # Shenzhen Shanrongkai Technology: a pinyin brand and a business word
     return None
 
 
@@ -134,8 +167,17 @@ def find_english(text: str) -> list[EnName]:
         for run in _split_and(_trim(raw, lex), lex):
             run = _trim(run, lex)
             name = _judge(text, run, lex)
+            if name is None:
+                # "CanSino Biologics and Zhifei": the name before the last "and" when the whole is none
+                cut = max((i for i, (_, _, w) in enumerate(run) if w in ("and", "&")), default=0)
+                if cut >= 2:
+                    name = _judge(text, _trim(run[:cut], lex), lex)
             if name:
                 out.append(name)
+                if name.kind == "institution":
+                    out += _parents(text, run, lex)
+    out += _bracketed(text, lex)
+    out += _named_lowercase(text, lex)
     for m in _APPOSITION.finditer(text):
         run = _trim([(x.start() + m.start(1), x.end() + m.start(1), x.group()) for x in _WORD.finditer(m.group(1))], lex)
         if run and not any(w in lex.notorg for _, _, w in run) and any(
@@ -143,6 +185,68 @@ def find_english(text: str) -> list[EnName]:
         ):
             s, e = run[0][0], run[-1][1]
             out.append(EnName(s, e, text[s:e], "enterprise", "", text[s:e]))
+    return out
+
+
+_PARENT_HEADS = frozenset({"University", "College", "Academy", "Institute"})
+
+
+def _parents(text: str, run: list[tuple[int, int, str]], lex: EnLexicon) -> list[EnName]:
+    """"Peking University Health Science Center": the university opening an institution's name is
+    an institution of its own (the parent), as 北京大学 in 北京大学…研究院."""
+    out = []
+    for i in range(1, len(run) - 1):
+        if run[i][2] in _PARENT_HEADS and run[i + 1][2] not in _CONNECTORS:
+            name = _judge(text, run[: i + 1], lex)
+            if name and name.kind == "institution":
+                out.append(name)
+    return out
+
+
+_BRACKETED = re.compile(
+    r"\b((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)\s[(（]([A-Z][a-z]+)[)）]\s((?:[A-Z][\w\-]*\s){0,4}[A-Z][\w\-]*)"
+)
+
+
+def _bracketed(text: str, lex: EnLexicon) -> list[EnName]:
+    """"Surgery (Shenzhen) Medical Technology", "Hengrui (Suzhou) Pharmaceutical Co., Ltd.": a
+    Chinese company's English name carries its registered place in brackets after the brand."""
+    out: list[EnName] = []
+    if ") " not in text and "） " not in text:
+        return out
+    for m in _BRACKETED.finditer(text):
+        if not _place(m.group(2)):
+            continue
+        left = [w for w in m.group(1).split() if w not in lex.drop and w not in _CONNECTORS]
+        words = m.group(3).split()
+        last = next((i for i in range(len(words) - 1, -1, -1)
+                     if words[i] in lex.heads or words[i] in lex.industry or words[i] in lex.legal), None)
+        if not left or last is None or any(w in lex.notorg for w in (*left, *words[: last + 1])):
+            continue
+        s = m.start(1) + m.group(1).index(left[0])
+        e = m.start(3) + len(" ".join(words[: last + 1]))
+        tail = _LEGAL_TAIL.match(text, e)
+        legal = ""
+        if tail:
+            legal, e = tail.group(1), tail.end()
+        out.append(EnName(s, e, text[s:e], "enterprise", legal, " ".join(left)))
+    return out
+
+
+_LOWER_HEAD = re.compile(r"\bthe ((?:[A-Z][a-z]+ ){1,3})(laboratory|lab|institute|clinic|foundation)\b")
+
+
+def _named_lowercase(text: str, lex: EnLexicon) -> list[EnName]:
+    """"the Jean Dausset laboratory": a body named after a person, its head word in lower case."""
+    out: list[EnName] = []
+    if "the " not in text:
+        return out
+    for m in _LOWER_HEAD.finditer(text):
+        words = m.group(1).split()
+        if any(w in lex.generic or w in lex.drop or w in lex.heads or w in lex.notorg or _place(w) for w in words):
+            continue
+        s, e = m.start(1), m.end()
+        out.append(EnName(s, e, text[s:e], "institution", "", " ".join(words)))
     return out
 
 

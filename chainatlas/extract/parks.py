@@ -41,6 +41,7 @@ _EN_HEAD_WINDOW = 64  # longest English head, in characters, with room for extra
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _EN_TOKEN = re.compile(r"(?:[A-Za-z0-9][\w’'\-]*|&)$")
 _EN_IN = re.compile(r" in ")
+_EN_PAREN_PLACE = re.compile(r"\([A-Z][a-z]+\)$")
 _EN_CAP_WORD = re.compile(r"[A-Z][\w\-]*")
 _EN_LOCATION_WORDS = frozenset(
     {"District", "County", "City", "Zone", "Park", "Area", "Town", "Township", "Prefecture", "Port"}
@@ -50,6 +51,7 @@ _CITY_BAD_NEXT = "市镇乡"
 _DIRECTIONS = "东南西北"
 _ADMIN_SUFFIXES = "省市县区旗镇乡"
 _MACRO_REGIONS = frozenset({"华东", "华北", "华南", "华中", "西北", "西南", "东北", "中国", "亚太"})  # (西北)
+_NATIONAL_ANCHORS = frozenset({"中国", "中华"})
 _PHASE = re.compile(r"[一二三四五六七八九]期")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]{1,4}$")  # G60, G42: a corridor or road code
 _NUM_MEASURE = re.compile(r"[一二三四五六七八九十百千万两几多数余][个大家座类批项条处所]$")
@@ -499,7 +501,12 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
     has_zone = "zone" in kinds
     has_proper = has_proper or "company" in kinds
     # 中国 makes 中国医药城 a name but 中国产业园区 stays generic: an anchor needs an industry word.
-    has_anchor = has_anchor and (has_industry or head.text in lex.industry_heads)
+    # The country alone with an industry word and a plain head is the class of such parks
+    # (中国生物医药产业园区竞争力, 中国生物医药特色园区); a bilateral anchor names one (中德…产业园).
+    national_only = all(t in _NATIONAL_ANCHORS for k, t in parts if k == "anchor")
+    has_anchor = has_anchor and (
+        head.text in lex.industry_heads or has_industry and not (national_only and _plain_head(head.text, lex))
+    )
     if head.cls == "strong":
         cand.specific = has_region or has_anchor or has_proper or has_zone
     elif head.cls == "weak":
@@ -509,6 +516,16 @@ def _read_zh(text: str, hm: re.Match[str], lex: _Lexicon) -> _Cand | None:
     if not cand.specific and has_industry and head.cls in ("strong", "weak") and _PHASE.match(text, he):
         cand.specific = True  # 生物医药产业园一期、二期: a park built in phases is one park
     return cand
+
+
+@functools.cache
+def _plain_heads() -> frozenset[str]:
+    return frozenset(r[0] for r in _lines("park_plain_heads.txt") if r and r[0])
+
+
+def _plain_head(head: str, lex: _Lexicon) -> bool:
+    """产业园, 园区, 产业基地 (``park_plain_heads.txt``): after the country alone, a class of parks."""
+    return head in _plain_heads() and head not in lex.industry_heads
 
 
 def _read_en(text: str, hs: int, he: int, lex: _Lexicon) -> _Cand | None:
@@ -532,10 +549,12 @@ def _read_en(text: str, hs: int, he: int, lex: _Lexicon) -> _Cand | None:
         if not m:
             break
         sp = pos - len(m.group())
-        tm = _EN_TOKEN.search(text[max(0, sp - 40) : sp])
+        tm = _EN_TOKEN.search(text[max(0, sp - 40) : sp]) or _EN_PAREN_PLACE.search(text[max(0, sp - 40) : sp])
         if not tm:
             break
         tok = tm.group()
+        if tok[0] == "(" and not _en_region(tok[1:-1]):
+            break  # "Tianhe (Xingning) Industrial Transfer Park": only a place stands in brackets
         ts = sp - len(tok)
         if ts > 0 and not (text[ts - 1].isspace() or text[ts - 1] in "(“‘\"'"):
             break
@@ -546,7 +565,7 @@ def _read_en(text: str, hs: int, he: int, lex: _Lexicon) -> _Cand | None:
             pending = (tok, pos)
             pos = ts
             continue
-        if (
+        if tok[0] != "(" and (
             tok in lex.stops_en
             or tok.endswith(("'s", "’s", "'", "’"))
             or not tok[0].isupper()
@@ -619,6 +638,24 @@ def _en_location_tail(text: str, at: int, lex: _Lexicon) -> tuple[int, int] | No
     return best
 
 
+_SIBLING_JOIN = frozenset("、与和及")
+
+
+def _list_siblings(text: str, cands: list[_Cand]) -> None:
+    """松山湖生物技术产业基地、东部智能制造产业基地与东莞新材料产业基地: a member of a list of named
+    parks of the same kind, with an industry word of its own, names one as well."""
+    named = [c for c in cands if c.lang == "zh" and c.specific]
+    by_end = {(c.end, c.cls) for c in named}
+    by_start = {(c.start, c.cls) for c in named}
+    for c in cands:
+        if c.lang != "zh" or c.specific or not any(k == "industry" for k, _ in c.parts):
+            continue
+        left = c.start > 0 and text[c.start - 1] in _SIBLING_JOIN and (c.start - 1, c.cls) in by_end
+        right = text[c.end : c.end + 1] in _SIBLING_JOIN and (c.end + 1, c.cls) in by_start
+        if left or right:
+            c.specific = True
+
+
 def _candidates(text: str, lex: _Lexicon) -> list[_Cand]:
     out: list[_Cand] = []
     if _CJK.search(text):
@@ -669,6 +706,11 @@ def _is_bare(c: _Cand, lex: _Lexicon) -> bool:
     return not c.modifiers and c.head not in lex.industry_heads
 
 
+def _rank_only(c: _Cand) -> bool:
+    """国家级高新区, 省级园区: a rank and a head name a class of parks, never one of them."""
+    return c.lang == "zh" and bool(c.parts) and all(k in ("level", "anchor") for k, _ in c.parts)
+
+
 def _group(cands: list[_Cand], lex: _Lexicon) -> list[_Group]:
     groups: list[_Group] = []
     specific = sorted((c for c in cands if c.specific), key=lambda c: (-len(c.text), c.start))
@@ -695,7 +737,7 @@ def _group(cands: list[_Cand], lex: _Lexicon) -> list[_Group]:
                 g.forms.setdefault(short.text, c.start)
     # Generic phrases become aliases when exactly one named park ends with them.
     for c in cands:
-        if c.specific or _is_bare(c, lex):
+        if c.specific or _is_bare(c, lex) or _rank_only(c):
             continue
         if c.lang == "en":
             hits = [g for g in groups if c.core in g.cores or c.text in g.forms]
@@ -745,7 +787,9 @@ def extract_parks(doc: Document) -> Document:
     if not doc.text:
         return doc
     lex = _lexicon()
-    groups = _group(_candidates(doc.text, lex), lex)
+    cands = _candidates(doc.text, lex)
+    _list_siblings(doc.text, cands)
+    groups = _group(cands, lex)
     ents = [_entity(doc, g) for g in groups if g.spans]
     ents.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
     doc.entities.extend(ents)

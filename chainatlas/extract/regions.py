@@ -60,6 +60,7 @@ class _Lexicon:
     unsuffix: frozenset[str]  # 市场: 泰州市场 is 泰州 + 市场
     cues: tuple[str, ...]  # words after a bare county name that make it a place
     blocks: frozenset[str]  # 北海道, 孙中山
+    features: frozenset[str]  # 湾: 杭州湾 is a bay (its new area lies in Ningbo), not Hangzhou
     locatives: frozenset[str]  # "Park in Dingtao District"
     surnames: frozenset[str]  # "Wang Jinhua" is a person
     designations: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (words, endings), longest first
@@ -72,7 +73,7 @@ def _lexicon() -> _Lexicon:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise RuntimeError(f"regions: cannot read data file {path}: {exc}") from exc
-    lists: dict[str, list[str]] = {k: [] for k in ("unsuffix", "cue", "block", "en_locative", "en_surname")}
+    lists: dict[str, list[str]] = {k: [] for k in ("unsuffix", "cue", "block", "feature", "en_locative", "en_surname")}
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -88,6 +89,7 @@ def _lexicon() -> _Lexicon:
         unsuffix=frozenset(lists["unsuffix"]),
         cues=tuple(sorted(lists["cue"], key=len, reverse=True)),
         blocks=frozenset(lists["block"]),
+        features=frozenset(lists["feature"]),
         locatives=frozenset(w.lower() for w in lists["en_locative"]),
         surnames=frozenset(lists["en_surname"]),
         designations=tuple(desig),
@@ -178,6 +180,8 @@ def _zh_hits(text: str, g: Gazetteer, lex: _Lexicon) -> list[_Hit]:
             if form not in forms:
                 continue
         cands = forms[form]
+        if text[end : end + 1] in lex.features and all(form not in (r.name, *r.aliases) for r in cands):
+            continue  # a bare short name before 湾 names the bay (杭州湾, 胶州湾)
         h = _Hit(start, end, form, list(cands), "zh")
         for r in cands:
             h.kind[r.key] = "full" if form == r.name else "alias" if form in r.aliases else "short"

@@ -17,6 +17,10 @@ by strings of any one site:
 4. title, date and site come from the header lines just above the body (or the
    labelled lines just below it).
 
+Photo captions and credits ("…忙碌。 工信局供图", "[Photo/Xinhua]"), bylines and a reporter's
+name closing the last paragraph are junk wherever they stand; a sentence broken over short
+lines right above the first paragraph (the layout of WeChat-style pages) is the article's lead.
+
 Marker and label lists are data files in ``data/`` so they can grow without code.
 """
 
@@ -38,16 +42,19 @@ _SUBSTANTIAL = 100.0  # a run this heavy is an article: the next end marker clos
 _W = {
     "blank": 0.0, "text": -2.0, "byline": -5.0, "teaser": -25.0, "dup": -30.0, "banner": -40.0,
     "share": -60.0, "contact": -60.0, "lang": -60.0, "link": -60.0, "nav": -100.0, "meta": -120.0,
+    "caption": -20.0,
 }
+_CAPTION_MAX = 150  # a photo caption is one or two sentences; longer lines with a credit are prose
+_CAPTION_MAX_WORDS = 60
 _HEADER_WINDOW = 10  # non-blank lines above the body searched for title and date
 _TRAILER_WINDOW = 3  # non-blank lines below the body searched for a labelled date/source
 # Kinds that are junk wherever they stand, even between body paragraphs.
-_JUNK = frozenset({"nav", "lang", "share", "contact", "link", "meta", "dup", "banner", "end"})
+_JUNK = frozenset({"nav", "lang", "share", "contact", "link", "meta", "dup", "banner", "end", "caption", "byline"})
 _REASON = {
     "nav": "navigation", "lang": "language links", "share": "share/QR/print prompt",
     "contact": "contact line", "link": "link line", "meta": "date/source line", "dup": "repeated line",
     "banner": "site banner", "teaser": "teaser of another article", "byline": "byline",
-    "title": "title",
+    "title": "title", "caption": "photo caption",
 }
 
 _DECOR = " \t\u3000（(【】[]■□●○◆◇▲△▼▽►▶◀★☆·•*#>»›-—–=|｜~"
@@ -121,6 +128,9 @@ class _Rules:
     byline: re.Pattern[str]
     banner_date: re.Pattern[str]
     site_suffix: tuple[str, ...]
+    caption: re.Pattern[str]
+    frag_open: tuple[str, ...]
+    frag_close: tuple[str, ...]
 
 
 @functools.cache
@@ -146,6 +156,9 @@ def _rules() -> _Rules:
         byline=re.compile(_alternation(_data("byline_words.txt"))),
         banner_date=re.compile(_alternation(_data("date_banner_markers.txt")), re.I),
         site_suffix=_data("site_suffixes.txt"),
+        frag_open=tuple(w[1:] for w in _data("fragment_edges.txt") if w.startswith(">")),
+        frag_close=tuple(w[1:] for w in _data("fragment_edges.txt") if w.startswith("<")),
+        caption=re.compile("|".join(f"(?:{p})" for p in _data("caption_patterns.txt")), re.I),
     )
 
 
@@ -220,7 +233,10 @@ def _classify(s: str) -> _Line:
     core = s.lstrip(_DECOR)
     marker = _end_marker(s, core, R)
     if marker:
-        return _Line(s, "end", 0.0, marker)
+        # "热门资讯 2025年08月20日 16:25 admin": a column label on the date line above the body
+        # ends no article there, but its date is the article's (used from the header only)
+        dated = _DIGIT.search(s) is not None and next(find_dates(s), None) is not None
+        return _Line(s, "end", 0.0, marker, has_date=dated)
     if n <= 120 and (
         core.startswith(R.nav_prefix)
         or (("首页" in s or "Home" in s) and _CRUMB_SEP.search(s))
@@ -249,6 +265,8 @@ def _classify(s: str) -> _Line:
     else:
         para = (n >= 20 and ("。" in s or "；" in s)) or (n >= 60 and len(_ZH_COMMA.findall(s)) >= 2)
         eff = float(n)
+    if (n <= _CAPTION_MAX if not latin else len(_WORD.findall(s)) <= _CAPTION_MAX_WORDS) and R.caption.search(s):
+        return _Line(s, "caption", _W["caption"], latin=latin)
     digits = bool(_DIGIT.search(s))
     contactish = _EMAIL.search(s) or (digits and _PHONE.search(s)) or R.contact.search(s)
     if n <= 100 and contactish and not (para and n > 60 and not (_EMAIL.search(s) or _PHONE.search(s))):
@@ -333,11 +351,30 @@ def _untable(lines: list[str]) -> list[str]:
     return out
 
 
-def _paragraphs(line: str) -> list[str]:
-    """A kept line split at its inline paragraph breaks (full-width indents)."""
-    if "  " in line or "\u3000\u3000" in line or " \u3000" in line:
-        return [p for p in (x.strip() for x in _INLINE_BREAK.split(line)) if p]
-    return [line]
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+
+def _paragraphs(line: str, dropped: list[Dropped] | None = None) -> list[str]:
+    """A kept line split at its inline paragraph breaks (full-width indents).
+
+    Pieces that are photo captions or bylines go to ``dropped``, and so does a bare name
+    closing the line after a finished sentence ("…新应用领域。  于淑仪": the reporter)."""
+    if not ("  " in line or "\u3000\u3000" in line or " \u3000" in line):
+        return [line]
+    pieces = [p for p in (x.strip() for x in _INLINE_BREAK.split(line)) if p]
+    if len(pieces) < 2:
+        return pieces
+    out: list[str] = []
+    for k, p in enumerate(pieces):
+        kind = _classify(p).kind
+        reason = _REASON[kind] if kind in ("caption", "byline") else None
+        if reason is None and k == len(pieces) - 1 and _BARE_NAME.fullmatch(p) and _SENT_PUNCT.search(pieces[k - 1][-1:]):
+            reason = "byline"
+        if reason is None:
+            out.append(p)
+        elif dropped is not None:
+            dropped.append(Dropped(p, reason))
+    return out
 
 
 def _classify_all(lines: list[str]) -> list[_Line]:
@@ -354,7 +391,49 @@ def _classify_all(lines: list[str]) -> list[_Line]:
             seen.add(s)
             prev = info
         infos.append(info)
+    _lead_fragments(infos)
     return infos
+
+
+_FRAG_MAX = 40  # characters of one line of a sentence broken over lines
+_FRAG_MIN_LINES = 3
+
+
+def _fragment(info: _Line) -> bool:
+    """A short Chinese line that opens or closes in the middle of a sentence (or of a 《title》)."""
+    s = info.text
+    if info.kind != "short" or info.latin or len(s) > _FRAG_MAX or _SENT_PUNCT.search(s):
+        return False
+    R = _rules()
+    if s.startswith(R.frag_open) or s.endswith(R.frag_close):
+        return True
+    return s.count("《") != s.count("》") or s.count("“") != s.count("”")
+
+
+def _cut_inside(s: str) -> bool:
+    """The line ends in the middle of a phrase (公布了, 《…竞争力) rather than opening one."""
+    return s.endswith(_rules().frag_close) or s.count("《") != s.count("》") or s.count("“") != s.count("”")
+
+
+def _lead_fragments(infos: list[_Line]) -> None:
+    """A sentence broken over short lines right above the first paragraph is the article's lead:
+    its lines weigh for their length (the run of short lines ends at a paragraph)."""
+    first_para = next((i for i, x in enumerate(infos) if x.kind == "para"), None)
+    if first_para is None:
+        return
+    block: list[int] = []
+    for i in range(first_para - 1, -1, -1):
+        kind = infos[i].kind
+        if kind == "blank":
+            continue
+        if kind != "short":
+            break
+        block.append(i)
+    frags = [i for i in block if _fragment(infos[i])]
+    if len(frags) < _FRAG_MIN_LINES or not any(_cut_inside(infos[i].text) for i in frags):
+        return  # headlines may open with 为/在/对, but a broken sentence also ends lines mid-phrase
+    for i in frags:
+        infos[i].weight = float(len(infos[i].text))
 
 
 # ---------------------------------------------------------------- the body
@@ -403,7 +482,7 @@ def _relaxed(infos: list[_Line]) -> list[_Line]:
 
 
 _CUT_MIN_CJK = 15  # a cut-off Chinese sentence this long is prose, not a stray label
-_CUT_MIN_WORDS = 6
+_CUT_MIN_WORDS = 3
 _LABEL_HEAD = re.compile(r"^\S{1,5}\s*[:：]")
 
 
@@ -495,7 +574,7 @@ def _date_in(infos: list[_Line], order: list[int], *, labelled_only: bool) -> st
     R = _rules()
     for i in order:
         info = infos[i]
-        if not info.has_date or info.kind not in ("meta", "short", "byline", "text"):
+        if not info.has_date or info.kind not in ("meta", "short", "byline", "text", "end"):
             continue
         label = R.date_label.search(info.text)
         if labelled_only and not (label or R.source.search(info.text)):
@@ -600,6 +679,7 @@ def clean_text(text: str, *, trusted: bool = False, title_hint: str | None = Non
 
     reasons: list[str | None] = [None] * len(infos)
     kept: list[str] = []
+    inline_drops: list[Dropped] = []
     header: list[int] = []
     after: list[int] = []
     if start >= 0:
@@ -608,7 +688,7 @@ def clean_text(text: str, *, trusted: bool = False, title_hint: str | None = Non
             if kind in _JUNK or kind == "title":
                 reasons[i] = _REASON[kind]
             elif kind != "blank":
-                kept.extend(_paragraphs(infos[i].text))
+                kept.extend(_paragraphs(infos[i].text, inline_drops))
         header = [i for i in range(start) if infos[i].kind != "blank"]
         after = [i for i in range(end + 1, stop) if infos[i].kind != "blank"]
     else:  # nothing article-like: no body, everything before the stop is header
@@ -646,7 +726,7 @@ def clean_text(text: str, *, trusted: bool = False, title_hint: str | None = Non
         or _date_in(infos, trailer, labelled_only=True)
     )
     site = _site_in(infos, near_first) or _site_in(infos, trailer)
-    dropped = _dropped(infos, reasons)
+    dropped = _dropped(infos, reasons) + inline_drops
     if site is None:
         for block in dropped:
             m = _REPORTED_BY.search(block.text)

@@ -442,3 +442,40 @@ def test_quality_round_not_parks(text: str) -> None:
 
 def test_list_of_parks_closed_by_a_place_word_stays_parks() -> None:
     assert _names("入驻苏州生物医药产业园、无锡药谷等企业集聚区。") == ["苏州生物医药产业园", "无锡药谷"]
+
+
+# --------------------------------------------------------------------------- second quality round
+
+
+def test_a_rank_and_a_head_are_a_class_not_an_alias() -> None:
+    # 国家级高新区 is the class that 绍兴高新区 belongs to, never another name of it
+    text = "对112家国家级高新区进行了排名,绍兴高新区跻身第20名。绍兴高新区生物医药产业规模扩大。"
+    parks_found = find_parks(text)
+    assert [n for n, *_ in parks_found] == ["绍兴高新区"]
+    assert parks_found[0][1] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发布《2024中国生物医药产业园区竞争力评价及分析报告》。",  # the country's parks in general
+        "2012年成功入围“2012中国生物医药特色园区”。",
+    ],
+)
+def test_the_country_with_an_industry_and_a_plain_head_is_a_class(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_bilateral_anchor_still_names_a_park() -> None:
+    assert _names("中德生物医药产业园在太仓开工。") == ["中德生物医药产业园"]
+
+
+def test_member_of_a_list_of_named_parks_is_a_park() -> None:
+    text = "嘉兴科技城生物医药产业基地、南部智能制造产业基地与嘉善新材料产业基地集中揭牌。"
+    assert {"嘉兴科技城生物医药产业基地", "南部智能制造产业基地", "嘉善新材料产业基地"} <= set(_names(text))
+    assert _names("南部智能制造产业基地揭牌。") == []  # alone, a direction and an industry name nothing
+
+
+def test_english_park_with_its_place_in_brackets() -> None:
+    text = "The park is located in the Shenzhen Shantou (Chaonan) Industrial Transfer Park. It has"
+    assert "Shenzhen Shantou (Chaonan) Industrial Transfer Park" in _names(text)

@@ -446,3 +446,29 @@ def test_json_number() -> None:
 
     assert nb.json_number(Decimal("105.16") * 100000000) == 10516000000
     assert isinstance(nb.json_number(Decimal("80.8")), float)
+
+
+# --------------------------------------------------------------------------- second quality round
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("园区已建成8幢标准厂房,2栋研发楼。", 8, "幢"),  # 幢 counts buildings as 栋 does
+        ("boasts three high-end biologics developed in Jiaxing", 3, "biologics"),
+        ("two generic drugs and five new therapies", 5, "therapies"),
+    ],
+)
+def test_count_second_round(text: str, value: int, unit: str) -> None:
+    assert [q.value for q in kinds(text, "count") if q.unit == unit] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("泉州是全省第一座“工业2万亿”城市。", 2_000_000_000_000),  # 工业 before a bare amount: output
+        ("全市经济总量突破1万亿。", 1_000_000_000_000),
+    ],
+)
+def test_bare_amount_after_output_words_is_money(text: str, value: int) -> None:
+    assert [q.value for q in kinds(text, "money")] == [value]

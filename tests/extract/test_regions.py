@@ -408,3 +408,10 @@ def test_place_opening_a_park_the_article_returns_to_is_a_subject():
     # a park printed once stays a container only (乐陵医药产业园)
     text = "乐陵医药产业园承接项目。"
     assert regions(text, [ent(text, "乐陵医药产业园", "park", None)]) == {}
+
+
+def test_a_bay_named_after_a_city_is_not_the_city():
+    # 杭州湾新区 lies in Ningbo; 胶州湾 is a bay of Qingdao
+    assert set(regions("宁波杭州湾新区引进生物医药项目。")) == {"宁波市"}
+    assert set(regions("青岛市胶州湾畔的产业园。")) == {"青岛市"}
+    assert "杭州市" in regions("杭州市发展生物医药产业。")

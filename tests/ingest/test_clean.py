@@ -243,3 +243,80 @@ def test_month_day_then_year_after_a_space():
                    "Heze City has made the biomedical industry the top priority of its effort to develop its "
                    "characteristic industrial system, officials said. The city now has 120 biomedical companies.\n")
     assert c.published == "2018-09-29"
+
+
+# ---------------------------------------------------------------- second extraction-quality round
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "嘉兴市生物医药研究院的科研人员在实验室忙碌。 经信局供图",
+        "园区航拍全景。记者 张伟 摄",
+        "图为珠海国际健康港一角。",
+        "图片来源:嘉兴日报",
+        "新建成的厂房(资料图)",
+        "Workers check vaccines at a plant in Jiaxing. [Photo/Xinhua]",
+        "A researcher at the lab in Zhuhai works on a test. [Photo by Wang Lin/for chinadaily.com.cn]",
+        "Photo by Zhang Hui",
+    ],
+)
+def test_photo_captions_are_dropped(caption):
+    en = caption.isascii()
+    para = ("The city of Jiaxing now has 120 biomedical companies, officials said on Monday, and it plans to "
+            "attract another 30 projects by 2026, with a focus on cell therapy and medical devices.")
+    body = (para + "\n" + caption + "\n" + para.replace("120", "130")) if en else (BODY + caption + "\n" + BODY)
+    c = clean_text("某市生物医药产业规模持续扩大\n" + body + "\n")
+    assert squash(caption) not in squash(c.body)
+    assert any(d.reason == "photo caption" for d in c.dropped)
+
+
+def test_credits_in_a_paragraph_stay_body():
+    # a credit at the start of a long paragraph is the dateline, not a caption
+    line = ("珠海新闻网7月12日讯(见习记者 李明 文/摄)12日,金湾区举行生物医药产业园揭牌暨项目集中签约仪式,"
+            "10家生物医药重点企业参加签约,项目涵盖基因检测、细胞治疗、药物研发等领域,预计总投资额近80亿元。")
+    assert "金湾区举行生物医药产业园揭牌" in clean_text("标题\n" + line + "\n" + BODY).body
+
+
+def test_bylines_and_a_closing_reporter_name_are_dropped():
+    raw = ("某市生物医药产业规模持续扩大\n" + BODY + "　　记者 王小明\n"
+           + "　　下一步，该区将继续引进项目，推动产业链上下游协同发展。  赵丽娜\n")
+    c = clean_text(raw)
+    assert "王小明" not in c.body and "赵丽娜" not in c.body
+    assert "推动产业链上下游协同发展。" in c.body
+    assert {"byline"} <= {d.reason for d in c.dropped}
+
+
+def test_a_sentence_broken_over_short_lines_above_the_body_is_its_lead():
+    lead = ["近日", "在2024中国生物医药创新论坛上", "中国医药工业信息中心公布了", "《2024生物医药园区发展",
+            "评价报告》", "并对87家国家级经开区", "进行了排名", "嘉兴经开区", "跻身综合竞争力第15名", "较去年上升3位"]
+    raw = "刷新纪录!\n\n0\n分享至\n\n" + "\n\n".join(lead) + "\n\n" + BODY
+    body = clean_text(raw).body
+    assert "在2024中国生物医药创新论坛上" in body and "并对87家国家级经开区" in body and "较去年上升3位" in body
+    assert "分享至" not in body
+
+
+def test_a_headline_list_above_the_body_stays_out():
+    heads = ["嘉兴召开生物医药产业大会", "湖州引进十个重点项目", "绍兴高新区获评优秀园区"]
+    body = clean_text("\n".join(heads) + "\n" + BODY).body
+    assert not any(h in body for h in heads)
+
+
+def test_a_column_label_on_the_date_line_gives_the_date():
+    raw = "首页 热门资讯文章正文\n\n浙江嘉兴:打造生物医药新高地\n\n热门资讯 2025年08月20日 16:25 1 admin\n\n" + BODY
+    c = clean_text(raw)
+    assert c.published == "2025-08-20"
+    assert c.title == "浙江嘉兴:打造生物医药新高地"
+
+
+def test_english_file_cut_after_a_few_words_keeps_them():
+    en = ("Zhuhai boosts its biomedical industry\n" + "The city now has 120 biomedical companies, officials said. "
+          "It plans to attract another 30 projects by 2026, with a focus on cell therapy and medical devices.\n"
+          "To date, 18 me")
+    assert clean_text(en).body.endswith("To date, 18 me")
+
+
+def test_headlines_opening_with_function_words_are_no_lead():
+    heads = ["为企业发展提供坚实保障", "在全省率先实现新突破", "对标先进地区找差距", "湖州引进十个重点项目"]
+    body = clean_text("\n".join(heads) + "\n" + BODY).body
+    assert not any(h in body for h in heads)
