@@ -265,9 +265,16 @@ def _classify(s: str) -> _Line:
     else:
         para = (n >= 20 and ("。" in s or "；" in s)) or (n >= 60 and len(_ZH_COMMA.findall(s)) >= 2)
         eff = float(n)
-    if (n <= _CAPTION_MAX if not latin else len(_WORD.findall(s)) <= _CAPTION_MAX_WORDS) and R.caption.search(s):
-        return _Line(s, "caption", _W["caption"], latin=latin)
     digits = bool(_DIGIT.search(s))
+    # "Updated:2016-11-22By Wang Hongyi (China Daily)": a dated header line that ends in a credit is
+    # the article's meta line, not a photo caption; its date is the publication date.
+    dated_header = not para and digits and n <= 80 and next(find_dates(s), None) is not None
+    if (
+        not dated_header
+        and (n <= _CAPTION_MAX if not latin else len(_WORD.findall(s)) <= _CAPTION_MAX_WORDS)
+        and R.caption.search(s)
+    ):
+        return _Line(s, "caption", _W["caption"], latin=latin)
     contactish = _EMAIL.search(s) or (digits and _PHONE.search(s)) or R.contact.search(s)
     if n <= 100 and contactish and not (para and n > 60 and not (_EMAIL.search(s) or _PHONE.search(s))):
         return _Line(s, "contact", _W["contact"], latin=latin)

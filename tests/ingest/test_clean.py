@@ -320,3 +320,18 @@ def test_headlines_opening_with_function_words_are_no_lead():
     heads = ["为企业发展提供坚实保障", "在全省率先实现新突破", "对标先进地区找差距", "湖州引进十个重点项目"]
     body = clean_text("\n".join(heads) + "\n" + BODY).body
     assert not any(h in body for h in heads)
+
+
+def test_dated_header_with_a_credit_is_the_date_line_not_a_caption():
+    """China Daily style: "Updated:2019-05-02By Li Ming (China Daily)" gives the publication date."""
+    text = (
+        "Vaccine makers expand in Suzhou\n\n"
+        "Updated:2019-05-02By Li Ming (China Daily)\n\n"
+        "Suzhou Industrial Park is home to more than 400 biomedical companies and the number keeps "
+        "growing every year, officials said on Tuesday.\n\n"
+        "The park attracted 20 new projects last year, with total investment of 5 billion yuan, "
+        "according to the park administration.\n"
+    )
+    cleaned = clean_text(text)
+    assert cleaned.published == "2019-05-02"
+    assert "China Daily" not in cleaned.body
