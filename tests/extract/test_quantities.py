@@ -472,3 +472,12 @@ def test_count_second_round(text: str, value: int, unit: str) -> None:
 )
 def test_bare_amount_after_output_words_is_money(text: str, value: int) -> None:
     assert [q.value for q in kinds(text, "money")] == [value]
+
+
+@pytest.mark.parametrize(
+    "text, qualifier",
+    [("no less than 10 billion yuan", "no less than"), ("not more than 20 projects", "not more than")],
+)
+def test_negated_english_hedges_keep_their_meaning(text, qualifier):
+    (q,) = find_quantities(text)
+    assert q.qualifier == qualifier and q.text == text
