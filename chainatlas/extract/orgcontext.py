@@ -122,7 +122,15 @@ def coordinated(text: str, maybe: list[Cand], found: list[Cand]) -> list[Cand]:
         if left or right:
             m.source = "list"
             out.append(m)
+        elif _INVESTS.match(text, m.end) and (m.start == 0 or text[m.start - 1] in _CLAUSE_OPEN):
+            m.source = "list"  # "，南方制药投资3.5亿元生产…": the clause's investor is a company
+            out.append(m)
     return out
+
+
+# an amount invested right after a short name that opens its clause
+_INVESTS = re.compile(r"(?:拟|计划|将|已|再|追加)?(?:投资|出资|投入)\s*(?:\d|[一二三四五六七八九十两]+[亿万千百])")
+_CLAUSE_OPEN = frozenset("，。；：！？,;:!?\n")
 
 
 def _left_edge(text: str, pos: int, lex: Lexicon, limit: int) -> int:

@@ -475,6 +475,11 @@ def read_name(text: str, end: int, head: Head, lex: Lexicon, floor: int = 0, _br
             pos -= 1
             continue
         tok = token_before(text, pos, lex, floor, head)
+        if tok is None and toks and toks[-1][1] == "paren" and head.kind == "enterprise":
+            # 离享未来|(德州)|等离子科技: right before a "(city)" group stands the brand, and a
+            # noun-like stop word there (未来, 健康) is part of it; verbs (引进) still end the name
+            w = _ending(text, pos, lex.stopwords, lex.max_token, floor)
+            tok = (w, "word") if w and w in lex.generic else None
         if tok is None:
             break
         toks.append(tok)
@@ -563,6 +568,8 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
     w = _ending(text, pos, lex.regions, ml, floor)
     if w:
         return w, "region"
+    if head.cls == "industry" and _ending(text, pos, _park_heads(), ml, floor):
+        return None  # 菏泽现代医药港|合泽药业: a short name never runs on into the park it sits in
     w = _ending(text, pos, lex.heads, ml, floor)
     if w and lex.heads[w].cls in ("inst", "legal") and w not in lex.stopwords:
         if w in _heads_ending_stopwords():
@@ -590,8 +597,9 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
             return w, "char"
         if ch in _name_particles() and _particle_inside(text, pos, lex, floor):
             return ch, "char"  # 健|之|源中药: a particle inside a brand
-        if lex.common.get(text[pos - 1 : pos + 1]) in _NOUN_POS:
-            return ch, "char"  # 明峰医疗|系|统: the character opens a noun inside the name (系统, 有机)
+        if any(lex.common.get(text[pos - 1 : pos + k]) in _NOUN_POS for k in (1, 2)):
+            return ch, "char"  # 明峰医疗|系|统, 离享未来(德州)|等|离子科技: the character opens a noun
+            # inside the name (系统, 有机, 等离子)
         if pos >= 2 and text[pos - 2] == "、" and ch in _CONJ_CHARS:
             return ch, "char"  # 、和记黄埔医药: a list item cannot open with a conjunction (it may
             # open with a preposition: 、以安徽国星生物化学有限公司等为代表的)
@@ -606,6 +614,12 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
     if not is_cjk(ch):
         return None
     return ch, "char"
+
+
+@functools.cache
+def _park_heads() -> frozenset[str]:
+    """Park head words of two or more characters (产业园, 医药港), from the parks' own data file."""
+    return frozenset(r[1] for r in data_lines("park_heads.tsv") if len(r) > 1 and r[0] == "zh" and len(r[1]) >= 2)
 
 
 @functools.cache
@@ -785,6 +799,8 @@ def accept(n: ZhName, lex: Lexicon) -> bool:
             and any(body[:k] in lex.known for k in range(len(n.core), len(body) + 1))):
         return True  # 绿叶制药|集团: a known company with a longer printed name (not 凯莱英|化学药物)
     if n.legal:
+        if n.core + "".join(n.chain) + n.legal in lex.descriptors:
+            return False  # 大桐药业(日本|上市公司): a descriptor after a place, not a name
         if chunks or n.quoted or _proper_word(n.core, lex):
             return True
         if len(n.core) >= 3 and not _segments(n.core, lex):
