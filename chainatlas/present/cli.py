@@ -10,14 +10,18 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from chainatlas.store.views import Decision
 
 DEFAULT_DB = "atlas.db"
 
@@ -759,6 +763,22 @@ ResolveActor = Annotated[
 ]
 
 
+def _merge_or_split(action: Callable[..., Decision], a: str, b: str, actor: str | None) -> Decision:
+    """Run a merge or split; an unknown entity or a refused decision is a one-line error (exit 1)."""
+    try:
+        return action(a, b, actor=_actor(actor))
+    except KeyError as exc:
+        err.print(f"[red]error:[/] {exc.args[0]}")
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from None
+
+
+def _decision_note(decision: Decision) -> str:
+    return f"(decision #{decision.id}" + (f" by {decision.actor}" if decision.actor else "") + ")"
+
+
 @app.command()
 def merge(
     into: Annotated[str, typer.Argument(metavar="A", help="The entity to keep (name, alias or code).")],
@@ -769,18 +789,9 @@ def merge(
 
     The decision is recorded and obeyed on every later ingest and re-extraction.
     """
-    store = _open_store()
-    try:
-        decision = store.merge(into, other, actor=_actor(actor))
-    except KeyError as exc:
-        err.print(f"[red]error:[/] {exc.args[0]}")
-        raise typer.Exit(1) from None
-    except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from None
+    decision = _merge_or_split(_open_store().merge, into, other, actor)
     p = decision.payload
-    out.print(f"merged {p['from']} into {p['into']} (decision #{decision.id}"
-              + (f" by {decision.actor}" if decision.actor else "") + ")")
+    out.print(f"merged {p['from']} into {p['into']} {_decision_note(decision)}")
 
 
 @app.command()
@@ -793,18 +804,9 @@ def split(
 
     The decision is recorded: the two are never merged again, whatever later documents say.
     """
-    store = _open_store()
-    try:
-        decision = store.split(entity, alias, actor=_actor(actor))
-    except KeyError as exc:
-        err.print(f"[red]error:[/] {exc.args[0]}")
-        raise typer.Exit(1) from None
-    except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(1) from None
+    decision = _merge_or_split(_open_store().split, entity, alias, actor)
     p = decision.payload
-    out.print(f"split {p['alias']} off {p['entity']} (decision #{decision.id}"
-              + (f" by {decision.actor}" if decision.actor else "") + ")")
+    out.print(f"split {p['alias']} off {p['entity']} {_decision_note(decision)}")
 
 
 @app.command()

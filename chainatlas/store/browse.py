@@ -36,6 +36,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from chainatlas.store import Store, textindex
 from chainatlas.store import schema as s
+from chainatlas.store.db import like_escape as _like_escape
+from chainatlas.store.db import utc as _utc
 from chainatlas.store.keys import normalize_name
 from chainatlas.store.resolution import INDEX as LOOKUP_ROW  # aliases.source of the resolver's look-up rows
 from chainatlas.store.views import (
@@ -46,6 +48,7 @@ from chainatlas.store.views import (
     Figure,
     MentionView,
     NamedCount,
+    distinct_figures,
 )
 
 _FTS = table("passages_fts", column("rowid"))
@@ -114,10 +117,6 @@ def evidence(text: str, start: int, end: int) -> str:
     return clip(s_text, start - offset, end - offset)
 
 
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def region_level(code: str | None) -> str:
     """province | city | county | other, read off the 6-digit administrative code."""
     if not code or not _CODE.fullmatch(code):
@@ -157,12 +156,6 @@ def _first_sources(conn: Connection, doc_ids: Sequence[int]) -> dict[int, str]:
         if doc_id not in best or rank < best[doc_id][0]:
             best[doc_id] = (rank, path)
     return {doc_id: path for doc_id, (_, path) in best.items()}
-
-
-def _utc(value: Any) -> Any:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _doc_filters(site: str | None, date_from: str | None, date_to: str | None) -> list[ColumnElement[bool]]:
@@ -335,14 +328,7 @@ def region_detail(store: Store, ref: RegionRef, *, top: int = 20, limit: int = 2
         years = [(str(y), n) for y, n in conn.execute(
             select(func.substr(d.c.published, 1, 4).label("y"), func.count())
             .where(d.c.id.in_(docs), d.c.published.is_not(None)).group_by("y").order_by("y"))]
-        seen: set[tuple[float, str | None, str]] = set()
-        chosen = []
-        for row in money:
-            if (row.value, row.currency, row.text) not in seen:
-                seen.add((row.value, row.currency, row.text))
-                chosen.append(row)
-            if len(chosen) >= figures:
-                break
+        chosen = distinct_figures(money, figures)
         need = sorted({r.document_id for r in chosen})
         meta = {r.id: r for r in conn.execute(select(d.c.id, d.c.title, d.c.text).where(d.c.id.in_(need)))}
     orgs = sorted((NamedCount(i, n, c) for i, t, n, c in co if t == "organization"), key=lambda x: (-x.count, x.name))

@@ -9,6 +9,7 @@ DDL included (the SQLAlchemy-documented recipe).
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,16 @@ from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 WRITE = "chainatlas_write"  # connection execution option: begin with BEGIN IMMEDIATE
+
+
+def utc(value: Any) -> Any:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def like_escape(value: str) -> str:
+    """``value`` with LIKE's wildcards escaped (use with ``escape="\\"``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def to_url(url_or_path: str | Path) -> str:

@@ -16,7 +16,6 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,8 @@ from chainatlas.resolve.resolver import surface_forms
 from chainatlas.store import resolution, textindex
 from chainatlas.store import schema as s
 from chainatlas.store.db import WRITE, migrate, open_engine, to_url
+from chainatlas.store.db import like_escape as _like_escape
+from chainatlas.store.db import utc as _utc
 from chainatlas.store.keys import entity_key, normalize_name
 from chainatlas.store.views import (
     AliasView,
@@ -68,6 +69,7 @@ from chainatlas.store.views import (
     SearchHit,
     SourceView,
     Stats,
+    distinct_figures,
 )
 
 KeyFunction = Callable[[Entity], str]
@@ -83,11 +85,6 @@ _FTS = table("passages_fts", column("rowid"))  # SQLite only; created by migrati
 def content_hash(text: str) -> str:
     """Fallback identity for a document that ingest did not hash: SHA-256 of its text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -122,10 +119,6 @@ class _PassageMap:
             if start <= offset < end:
                 return pid
         return None
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class Store:
@@ -685,15 +678,7 @@ class Store:
             picked: dict[int, list[Any]] = {}
             for rid, ds in docs_of.items():
                 qs = sorted((q for d in ds for q in money_of.get(d, ())), key=lambda q: (-q.value, q.document_id, q.start))
-                seen: set[tuple[float, str | None, str]] = set()
-                chosen = []
-                for q in qs:
-                    if (q.value, q.currency, q.text) not in seen:
-                        seen.add((q.value, q.currency, q.text))
-                        chosen.append(q)
-                    if len(chosen) >= top:
-                        break
-                picked[rid] = chosen
+                picked[rid] = distinct_figures(qs, top)
             need_text = sorted({q.document_id for qs in picked.values() for q in qs})
             texts = dict(conn.execute(
                 select(s.documents.c.id, s.documents.c.text).where(s.documents.c.id.in_(need_text))

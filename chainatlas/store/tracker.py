@@ -22,7 +22,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, text, upda
 from chainatlas.model import Document
 from chainatlas.resolve.keys import normalize_name
 from chainatlas.store import schema as s
-from chainatlas.store.db import WRITE
+from chainatlas.store.db import WRITE, like_escape
 from chainatlas.store.repository import Store
 from chainatlas.store.tracker_schema import tracker_evidence, tracker_history, tracker_items
 
@@ -276,7 +276,7 @@ class TrackerWriter:
     def find_name(self, name_part: str) -> list[int]:
         """Items whose dedup key starts with ``name_part`` + "|" (same name, any region)."""
         t = tracker_items.c
-        prefix = name_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "|%"
+        prefix = like_escape(name_part) + "|%"
         return list(self.conn.scalars(select(t.id).where(
             or_(t.name_key.like(prefix, escape="\\"), t.sync_key.like(prefix, escape="\\"))).order_by(t.id)))
 

@@ -5,6 +5,7 @@ Views are detached snapshots, safe to keep after the store is closed, to pickle,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,20 @@ class Figure:
     document_id: int
     title: str | None
     sentence: str
+
+
+def distinct_figures(rows: Iterable[Any], limit: int) -> list[Any]:
+    """The first ``limit`` quantity rows that differ in (value, currency, printed text): a figure
+    reported by several articles is shown once."""
+    seen: set[tuple[float, str | None, str]] = set()
+    chosen: list[Any] = []
+    for row in rows:
+        if (row.value, row.currency, row.text) not in seen:
+            seen.add((row.value, row.currency, row.text))
+            chosen.append(row)
+        if len(chosen) >= limit:
+            break
+    return chosen
 
 
 @dataclass(slots=True)

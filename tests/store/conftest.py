@@ -11,9 +11,10 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from chainatlas.model import Document, Entity, Fact, Passage, Quantity, Span
+from chainatlas.model import Document, Entity, Fact, Quantity, Span
 from chainatlas.store import Store
 from chainatlas.store.db import alembic_config, open_engine
+from tests.builders import lines, spans
 
 PG_URL = os.environ.get("CHAINATLAS_TEST_PG_URL")
 
@@ -55,23 +56,6 @@ def downgrade_all(url: str) -> None:
             conn.commit()
     finally:
         engine.dispose()
-
-
-def spans(text: str, needle: str) -> list[Span]:
-    out, i = [], text.find(needle)
-    while i >= 0:
-        out.append(Span(i, i + len(needle), needle))
-        i = text.find(needle, i + len(needle))
-    return out
-
-
-def lines(text: str) -> list[Passage]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(Passage(len(out), pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def quantity(text: str, kind: str, value: float, printed: str, **kw: str) -> Quantity:

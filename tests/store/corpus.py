@@ -8,7 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from chainatlas.model import Document, Entity, Passage, Quantity, Span
+from chainatlas.model import Document, Entity, Quantity, Span
+from tests.builders import lines
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "examples" / "corpus"
@@ -16,16 +17,6 @@ CORPUS = ROOT / "examples" / "corpus"
 
 def _spans(text: str, needle: str) -> list[Span]:
     return [Span(m.start(), m.end(), needle) for m in re.finditer(re.escape(needle), text)] if needle else []
-
-
-def passages(text: str) -> list[Passage]:
-    out: list[Passage] = []
-    pos = 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(Passage(len(out), pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def sample_documents() -> list[Document]:
@@ -51,5 +42,5 @@ def sample_documents() -> list[Document]:
                                            currency=q.get("currency"), unit=q.get("unit")))
         docs.append(Document(source=str(path.relative_to(ROOT)), text=text, title=gold.get("title"),
                              published=gold.get("published"), lang=gold.get("lang", "zh"),
-                             passages=passages(text), entities=ents, quantities=quants))
+                             passages=lines(text), entities=ents, quantities=quants))
     return docs

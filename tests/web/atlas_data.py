@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from chainatlas.model import Document, Dropped, Entity, Fact, Passage, Quantity, Span
+from chainatlas.model import Document, Dropped, Entity, Fact, Quantity, Span
+from tests.builders import lines, spans
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = '<img src=x onerror="alert(2)">'
 XSS_ORG = "<b onmouseover=alert(3)>恶意生物科技有限公司</b>"
-
-
-def spans(text: str, needle: str) -> list[Span]:
-    out, i = [], text.find(needle)
-    while i >= 0:
-        out.append(Span(i, i + len(needle), needle))
-        i = text.find(needle, i + len(needle))
-    return out
-
-
-def lines(text: str) -> list[Passage]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append(Passage(len(out), pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def tracker_doc() -> Document:

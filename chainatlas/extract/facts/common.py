@@ -128,19 +128,20 @@ def sentence_spans(text: str, en: bool = False) -> list[tuple[int, int]]:
             if ch == "." and not (i + 1 == n or text[i + 1].isspace()):
                 continue
             end = i if ch == "\n" else i + 1
-            _add_trimmed(text, prev, end, spans)
+            add_trimmed(text, prev, end, spans)
             prev = i + 1
-        _add_trimmed(text, prev, n, spans)
+        add_trimmed(text, prev, n, spans)
         return spans
     for m in _SENT_STOP_EN.finditer(text):
         end = m.start() if m.group() == "\n" or m.group().strip() in ("-", "") else m.end()
-        _add_trimmed(text, prev, end, spans)
+        add_trimmed(text, prev, end, spans)
         prev = m.end()
-    _add_trimmed(text, prev, len(text), spans)
+    add_trimmed(text, prev, len(text), spans)
     return spans
 
 
-def _add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+def add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    """Append ``text[s:e]`` as (start, end) without its surrounding whitespace, if anything is left."""
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -371,6 +372,19 @@ class Context:
 
             self._dates = date_mentions(self.doc)
         return self._dates
+
+    def date_near(self, sent: tuple[int, int], pos: int) -> Any:
+        """The dated expression of a sentence that a fact at ``pos`` refers to: the last one
+        before ``pos``, else the first one after it (None when the sentence has no date)."""
+        best = None
+        for dm in self.dates():
+            if dm.start >= sent[1]:
+                break
+            if dm.end <= sent[0] or dm.base or dm.kind not in ("absolute", "partial", "relative"):
+                continue
+            if dm.start < pos or best is None:
+                best = dm
+        return best
 
 
 @dataclass(frozen=True)

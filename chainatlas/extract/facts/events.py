@@ -71,18 +71,6 @@ def _lex(en: bool) -> _Lex:
     )
 
 
-def _date_before(ctx: c.Context, sent: tuple[int, int], pos: int) -> Any:
-    best = None
-    for dm in ctx.dates():
-        if dm.start >= sent[1]:
-            break
-        if dm.end <= sent[0] or dm.base or dm.kind not in ("absolute", "partial", "relative"):
-            continue
-        if dm.start < pos or best is None:
-            best = dm
-    return best
-
-
 def _region(ctx: c.Context, sent: tuple[int, int], name: tuple[int, int]) -> str | None:
     ms = [m for m in ctx.mentions_in(sent[0], sent[1], ("region",)) if not (name[0] <= m.start < name[1])]
     located = [m for m in ms if ctx.text[max(sent[0], m.start - 1):m.start] in ("在", "于")
@@ -101,7 +89,7 @@ def _region(ctx: c.Context, sent: tuple[int, int], name: tuple[int, int]) -> str
 
 def _fact(ctx: c.Context, kind: str, name: str | None, span: tuple[int, int], word: str, conf: float) -> Fact:
     sent = ctx.sentence(span[0])
-    d = _date_before(ctx, sent, span[0])
+    d = ctx.date_near(sent, span[0])
     args: dict[str, Any] = {
         "event": kind,
         "name": name,

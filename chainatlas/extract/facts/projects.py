@@ -440,18 +440,6 @@ def amount_near(ctx: c.Context, s: int, e: int, prefer: int, aggregate: bool = F
     return best
 
 
-def _date_near(ctx: c.Context, sent: tuple[int, int], pos: int) -> Any:
-    best = None
-    for dm in ctx.dates():
-        if dm.start >= sent[1]:
-            break
-        if dm.end <= sent[0] or dm.base or dm.kind not in ("absolute", "partial", "relative"):
-            continue
-        if dm.start < pos or best is None:
-            best = dm
-    return best
-
-
 def _place(ctx: c.Context, sent: tuple[int, int], name_span: tuple[int, int], type_: str,
            group: tuple[int, int] | None = None) -> str | None:
     """Nearest region / park mentioned in the sentence outside the name (and its list);
@@ -536,7 +524,7 @@ def _project_fact(ctx: c.Context, cd: _Cand, sole_name: bool = False) -> Fact | 
             amount = _anaphoric_amount(ctx, cd, sent)
     if st is None and amount is None and cd.how not in ("quoted", "role"):
         return None
-    d = _date_near(ctx, sent, cd.start)
+    d = ctx.date_near(sent, cd.start)
     inv = _investor(ctx, cd, sent)
     args: dict[str, Any] = {
         "name": cd.name,
@@ -596,7 +584,7 @@ def _aggregate_facts(ctx: c.Context) -> list[Fact]:
         amount = amount_near(ctx, cl[0], max(cl[1], nxt[1]), q.end, aggregate=True)
         if st is None and amount is None:
             continue
-        d = _date_near(ctx, sent, q.start)
+        d = ctx.date_near(sent, q.start)
         args: dict[str, Any] = {
             "count": c.number(q.value),
             "amount": c.number(amount.value) if amount else None,

@@ -210,16 +210,7 @@ def _layout_single(briefs: list[RegionBrief], writer: Writer, atlas: AtlasData, 
     rules = section_rules()
     has_section: set[str] = {u.section for u in b.units}
     for rule in rules:
-        units = [u for u in b.units if u.section == rule.id and id(u) not in used]
-        if rule.id == "projects":
-            units.sort(key=lambda u: (-u.amount, -u.score))
-        bullets = []
-        for u in units:
-            bl = writer.bullet(u)
-            if bl is not None:
-                bullets.append(bl)
-            if len(bullets) >= per_section:
-                break
+        bullets = _section_bullets(b, rule.id, used, writer, per_section)
         if bullets:
             report.sections.append(Section(rule.id, rule.title(lang), bullets))
     report.gaps = _gaps(b, rules, has_section, lang)
@@ -227,6 +218,22 @@ def _layout_single(briefs: list[RegionBrief], writer: Writer, atlas: AtlasData, 
     report.fact_count = sum(len(u.facts) for u in b.units)
     report.meta["documents"] = b.documents
     return report
+
+
+def _section_bullets(b: RegionBrief, section: str, used: set[int], writer: Writer, cap: int) -> list[Bullet]:
+    """Up to ``cap`` bullets of one section from a region's units not already used above
+    (projects largest first)."""
+    units = [u for u in b.units if u.section == section and id(u) not in used]
+    if section == "projects":
+        units.sort(key=lambda u: (-u.amount, -u.score))
+    bullets: list[Bullet] = []
+    for u in units:
+        bl = writer.bullet(u)
+        if bl is not None:
+            bullets.append(bl)
+        if len(bullets) >= cap:
+            break
+    return bullets
 
 
 def _gaps(b: RegionBrief, rules: Sequence[SectionRule], has_section: set[str], lang: str) -> list[str]:
@@ -296,16 +303,7 @@ def _layout_compare(briefs: list[RegionBrief], writer: Writer, atlas: AtlasData,
     for rule in rules:
         sec = Section(rule.id, rule.title(lang))
         for b in briefs:
-            units = [u for u in b.units if u.section == rule.id and id(u) not in used]
-            if rule.id == "projects":
-                units.sort(key=lambda u: (-u.amount, -u.score))
-            bullets = []
-            for u in units:
-                bl = writer.bullet(u)
-                if bl is not None:
-                    bullets.append(bl)
-                if len(bullets) >= per_region:
-                    break
+            bullets = _section_bullets(b, rule.id, used, writer, per_region)
             if bullets:
                 sec.groups.append((b.name, bullets))
         if not sec.empty:

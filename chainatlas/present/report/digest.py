@@ -14,6 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+from chainatlas.extract.facts.common import add_trimmed
 from chainatlas.model import Document
 from chainatlas.present.report import templates as t
 from chainatlas.present.report.atlas import Citation, clean_title, strip_markers
@@ -73,19 +74,10 @@ def sentences(doc: Document) -> list[tuple[int, int]]:
     prev = 0
     for m in _STOP.finditer(doc.text):
         end = m.end() if m.group().strip() and "-" not in m.group() else m.start()
-        _add(doc.text, prev, end, spans)
+        add_trimmed(doc.text, prev, end, spans)
         prev = m.end()
-    _add(doc.text, prev, len(doc.text), spans)
+    add_trimmed(doc.text, prev, len(doc.text), spans)
     return spans
-
-
-def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if e > s:
-        out.append((s, e))
 
 
 def _count_in(starts: list[int], s: int, e: int) -> int:

@@ -256,6 +256,17 @@ def suggest(ctx: AtlasContext, name: str, type: str | None = None, limit: int = 
     return list(seen.values())[:limit]
 
 
+def _region_docs(ctx: AtlasContext, region: str | None) -> Any:
+    """The documents-of-a-region filter for a ``region`` query parameter (None: no filter); an
+    unknown region is a 404 with close matches."""
+    if not region:
+        return None
+    ref = Q.find_region(ctx.store, region)
+    if ref is None:
+        raise NotFound("region", region, suggest(ctx, region, "region"))
+    return Q.region_documents(ref)
+
+
 # ---------------------------------------------------------------------------------------- overview
 
 
@@ -475,12 +486,7 @@ def documents(ctx: AtlasContext, *, region: str | None = None, site: str | None 
               limit: int = 20, offset: int = 0) -> DocumentList:
     if sort not in ("published", "ingested", "id"):
         raise BadRequest(f"sort must be published, ingested or id, not {sort!r}")
-    docs = None
-    if region:
-        ref = Q.find_region(ctx.store, region)
-        if ref is None:
-            raise NotFound("region", region, suggest(ctx, region, "region"))
-        docs = Q.region_documents(ref)
+    docs = _region_docs(ctx, region)
     limit = _limit(limit)
     total, items = Q.documents(ctx.store, region_docs=docs, site=site, date_from=date_from, date_to=date_to,
                                sort=sort, limit=limit, offset=offset)
@@ -625,12 +631,7 @@ def facts(ctx: AtlasContext, *, types: Sequence[str] = (), region: str | None = 
           limit: int = 50, offset: int = 0) -> FactList:
     if status and status not in FACT_STATUSES:
         raise BadRequest(f"status must be one of {', '.join(FACT_STATUSES)}, not {status!r}")
-    docs = None
-    if region:
-        ref = Q.find_region(ctx.store, region)
-        if ref is None:
-            raise NotFound("region", region, suggest(ctx, region, "region"))
-        docs = Q.region_documents(ref)
+    docs = _region_docs(ctx, region)
     limit = _limit(limit)
     total, items = Q.facts(ctx.store, types=[t for t in types if t], status=status, region_docs=docs,
                            limit=limit, offset=offset)
@@ -690,12 +691,7 @@ def search(ctx: AtlasContext, q: str, *, region: str | None = None, site: str | 
         return SearchResult(q, 0, limit, offset, [], None, [], {})
     if entity_type and entity_type not in ENTITY_TYPES:
         raise BadRequest(f"entity_type must be one of {', '.join(ENTITY_TYPES)}, not {entity_type!r}")
-    docs = None
-    if region:
-        ref = Q.find_region(ctx.store, region)
-        if ref is None:
-            raise NotFound("region", region, suggest(ctx, region, "region"))
-        docs = Q.region_documents(ref)
+    docs = _region_docs(ctx, region)
     total, hits, fac = Q.search(ctx.store, q, region_docs=docs, site=site or None, date_from=date_from or None,
                                 date_to=date_to or None, limit=limit, offset=offset, with_facets=facets)
     ents: list[EntitySummary] = []
