@@ -25,6 +25,7 @@ regions are left to them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from chainatlas.extract import aliases
 from chainatlas.extract.orgcontext import Cand, coordinated, enumerations, from_zh, maybe_short
@@ -211,9 +212,13 @@ def _resolve(cands: list[Cand]) -> list[Cand]:
             best[c.span] = c
     # crossing names: the stronger evidence wins (rank, then length)
     first: list[Cand] = []
+    kept: list[tuple[int, int]] = []  # spans of ``first``; _crossing inlined (this is quadratic)
     for b in sorted(best.values(), key=lambda c: (-c.rank, -(c.end - c.start), c.start)):
-        if not any(_crossing(a.span, b.span) for a in first):
+        bs, be = b.start, b.end
+        if not any(a0 < be and bs < a1 and not (a0 <= bs and be <= a1) and not (bs <= a0 and a1 <= be)
+                   for a0, a1 in kept):
             first.append(b)
+            kept.append((bs, be))
     # nested names: longest first, only names already kept push others out
     keep: list[Cand] = []
     for b in sorted(first, key=lambda c: (-(c.end - c.start), -c.rank, c.start)):
@@ -318,8 +323,8 @@ def find_organizations(text: str, claimed: list[tuple[int, int]] | None = None) 
     cands = _grammar_zh(text, lex, maybe) + _known(text, lex) + _english(text)
     cands += enumerations(text, lex, cands)
     cands += coordinated(text, maybe, cands)
-    claimed = claimed or []
-    cands = [c for c in cands if not any(_clash(c.span, s) for s in claimed)]
+    if claimed:
+        cands = _unclaimed(cands, claimed)
     cands = _resolve(cands)
     _acronyms(text, cands)
     for c in cands:
@@ -332,7 +337,11 @@ def find_organizations(text: str, claimed: list[tuple[int, int]] | None = None) 
     for g in groups:
         head = g[0]
         forms = {f for c in g for f in c.forms}
-        blocked = [s for s in spans_by_kind.get(head.kind, []) if head.kind == "enterprise" and s not in {c.span for c in g}]
+        if head.kind == "enterprise":  # the group's own spans, built once (not once per span)
+            own = {c.span for c in g}
+            blocked = [s for s in spans_by_kind.get(head.kind, []) if s not in own]
+        else:
+            blocked = []
         mentions = aliases.find_mentions(text, forms, blocked=blocked, accept=lambda s, e, g=g: _mention_ok(text, s, e, lex, g))
         for c in g:  # the printed candidates themselves always count
             if not any(aliases.overlaps(c.span, (m.start, m.end)) for m in mentions):
@@ -376,6 +385,22 @@ def _latin_edges_ok(text: str, s: int, e: int) -> bool:
         return ch.isascii() and ch.isalnum()
 
     return not ((s > 0 and latin(text[s - 1])) or (e < len(text) and latin(text[e])))
+
+
+def _unclaimed(cands: list[Cand], claimed: list[tuple[int, int]]) -> list[Cand]:
+    """The candidates that clash with no claimed span; only claimed spans starting within reach
+    of a candidate (sorted starts, bisected) can be equal to or cross it."""
+    spans = sorted(set(claimed))
+    starts = [s for s, _ in spans]
+    reach = max(0, max(e - s for s, e in spans))
+    out = []
+    for c in cands:
+        span = c.span
+        lo = bisect_left(starts, span[0] - reach)
+        hi = bisect_right(starts, span[1])
+        if not any(_clash(span, spans[k]) for k in range(lo, hi)):
+            out.append(c)
+    return out
 
 
 def _clash(span: tuple[int, int], claimed: tuple[int, int]) -> bool:

@@ -332,10 +332,14 @@ def _ending(text: str, pos: int, vocab: frozenset[str] | dict, max_len: int, flo
         hit = _VOCAB_INDEX[id(vocab)]
     if text[pos - 1] not in hit[1]:
         return None
-    room = min(max_len, pos - floor)
+    room = pos - floor
+    if max_len < room:
+        room = max_len
     for k in hit[2]:
-        if k <= room and text[pos - k : pos] in vocab:
-            return text[pos - k : pos]
+        if k <= room:
+            w = text[pos - k : pos]
+            if w in vocab:
+                return w
     return None
 
 
@@ -559,18 +563,35 @@ def split_prefix(seg: str, lex: Lexicon) -> tuple[list[str], str]:
     return prefix, seg[i:]
 
 
+_TOKEN_FINALS: dict[int, tuple[object, tuple[frozenset[str], ...]]] = {}
+
+
+def _token_finals(lex: Lexicon) -> tuple[frozenset[str], ...]:
+    """Final characters of the vocabularies token_before reads, per lexicon, computed once."""
+    hit = _TOKEN_FINALS.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        vocabs = (lex.known, lex.regions, lex.heads, lex.stopwords, lex.descriptors, lex.industry, lex.generic)
+        hit = (lex, tuple(_index(v)[0] for v in vocabs))
+        _TOKEN_FINALS[id(lex)] = hit
+    return hit[1]
+
+
 def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> tuple[str, str] | None:
     """The name token ending at ``pos``, or None at a left boundary."""
     ml = lex.max_token
-    w = _ending(text, pos, lex.known, ml, floor)
+    # _ending finds nothing unless the character before pos ends a word of the vocabulary:
+    # test that here and skip the call (most positions end no known name, region or head)
+    ch = text[pos - 1]
+    f_known, f_regions, f_heads, f_stop, f_desc, f_ind, f_gen = _token_finals(lex)
+    w = _ending(text, pos, lex.known, ml, floor) if ch in f_known else None
     if w:
         return w, "known"
-    w = _ending(text, pos, lex.regions, ml, floor)
+    w = _ending(text, pos, lex.regions, ml, floor) if ch in f_regions else None
     if w:
         return w, "region"
     if head.cls == "industry" and _ending(text, pos, _park_heads(), ml, floor):
         return None  # 菏泽现代医药港|合泽药业: a short name never runs on into the park it sits in
-    w = _ending(text, pos, lex.heads, ml, floor)
+    w = _ending(text, pos, lex.heads, ml, floor) if ch in f_heads else None
     if w and lex.heads[w].cls in ("inst", "legal") and w not in lex.stopwords:
         if w in _heads_ending_stopwords():
             stop = _ending(text, pos, lex.stopwords, ml, floor)
@@ -579,16 +600,16 @@ def token_before(text: str, pos: int, lex: Lexicon, floor: int, head: Head) -> t
         return w, "head"
     if head.assoc and w and w in lex.industry:
         return w, "word"  # 中国外商投资企业协会: an association names its trade, verbs and all
-    w = _ending(text, pos, lex.stopwords, ml, floor)
+    w = _ending(text, pos, lex.stopwords, ml, floor) if ch in f_stop else None
     if w and not _split_stopword(text, pos, w, lex):
         return None
-    w = _ending(text, pos, lex.descriptors, ml, floor)
+    w = _ending(text, pos, lex.descriptors, ml, floor) if ch in f_desc else None
     if w:
         return (w, "word") if head.assoc else None
-    ch = text[pos - 1]
     if ch in "和与及" and head.kind == "institution" and _conj_inside(text, pos, lex, floor):
         return ch, "char"
-    w = _ending(text, pos, lex.industry, ml, floor) or _ending(text, pos, lex.generic, ml, floor)
+    w = ((_ending(text, pos, lex.industry, ml, floor) if ch in f_ind else None)
+         or (_ending(text, pos, lex.generic, ml, floor) if ch in f_gen else None))
     if w:
         return w, "word"
     if ch in lex.stopchars:
@@ -699,6 +720,29 @@ def _strip_leading(toks: list[tuple[str, str]], lex: Lexicon) -> list[tuple[str,
 # --------------------------------------------------------------------------- judging a name
 
 
+_CHUNK_TABLE: dict[int, tuple[object, dict[str, str]]] = {}
+
+
+def _chunk_table(lex: Lexicon) -> dict[str, str]:
+    """Word → "common" | "proper" for every word proper_chunks can match, precedence included
+    (a region not known → common; known or proper → proper; other vocabularies → common)."""
+    hit = _CHUNK_TABLE.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        table: dict[str, str] = {}
+        for vocab in (lex.common, lex.generic, lex.industry, lex.heads):
+            for w in vocab:
+                table[w] = "common"
+        for vocab in (lex.known, lex.proper_words):
+            for w in vocab:
+                table[w] = "proper"
+        for w in lex.regions:
+            if w not in lex.known:
+                table[w] = "common"
+        hit = (lex, table)
+        _CHUNK_TABLE[id(lex)] = hit
+    return hit[1]
+
+
 def proper_chunks(core: str, lex: Lexicon) -> list[str]:
     """Parts of ``core`` that look like proper names, by forward maximum matching.
 
@@ -710,18 +754,14 @@ def proper_chunks(core: str, lex: Lexicon) -> list[str]:
     run = ""
     i = 0
     n = len(core)
+    table = _chunk_table(lex)
     while i < n:
         hit = None
         for k in range(min(6, n - i), 1, -1):
             w = core[i : i + k]
-            if w in lex.regions and w not in lex.known:
-                hit = ("common", w)
-                break
-            if w in lex.known or w in lex.proper_words:
-                hit = ("proper", w)
-                break
-            if w in lex.common or w in lex.generic or w in lex.industry or w in lex.heads:
-                hit = ("common", w)
+            cls = table.get(w)
+            if cls is not None:
+                hit = (cls, w)
                 break
         if hit is None:
             ch = core[i]

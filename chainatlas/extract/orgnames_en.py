@@ -102,12 +102,14 @@ def _runs(text: str) -> list[list[tuple[int, int, str]]]:
     prev_end = -1
     for m in _WORD.finditer(text):
         w = m.group()
-        gap = text[prev_end : m.start()] if prev_end >= 0 else None
-        joined = gap is not None and (gap == " " or gap in (",", ", ") and bool(_LEGAL_TAIL.match(text, prev_end)))
-        cap = w[0].isupper() or (w[0].isdigit() and any(c.isupper() for c in w))
-        if cur and not joined:
-            runs.append(cur)
-            cur = []
+        if cur:  # the gap matters only to a run in progress
+            gap = text[prev_end : m.start()] if prev_end >= 0 else None
+            joined = gap is not None and (gap == " " or gap in (",", ", ") and bool(_LEGAL_TAIL.match(text, prev_end)))
+            if not joined:
+                runs.append(cur)
+                cur = []
+        c0 = w[0]
+        cap = c0.isupper() or (c0.isdigit() and any(c.isupper() for c in w))
         if cap or (cur and w in _CONNECTORS):
             cur.append((m.start(), m.end(), w))
         elif cur:

@@ -247,7 +247,21 @@ class _Cand:
     parts: list[tuple[str, str]] = field(default_factory=list)  # (kind, token) read, left→right
 
 
-def _longest_ending(text: str, pos: int, vocab: dict[str, str] | frozenset[str], max_len: int) -> str | None:
+_ENDING_INDEX: dict[int, tuple[object, frozenset[str], tuple[int, ...]]] = {}
+
+
+def _ending_index(vocab: dict[str, str] | frozenset[str]) -> tuple[object, frozenset[str], tuple[int, ...]]:
+    """Final characters and word lengths ≥ 2 (longest first) of a vocabulary, computed once."""
+    hit = _ENDING_INDEX.get(id(vocab))
+    if hit is None or hit[0] is not vocab:
+        finals = frozenset(w[-1] for w in vocab if w)
+        lengths = tuple(sorted({len(w) for w in vocab if len(w) >= 2}, reverse=True))
+        hit = (vocab, finals, lengths)
+        _ENDING_INDEX[id(vocab)] = hit
+    return hit
+
+
+def _longest_ending_scan(text: str, pos: int, vocab: dict[str, str] | frozenset[str], max_len: int) -> str | None:
     lo = max(0, pos - max_len)
     for i in range(lo, pos - 1):  # longest first; single characters only from stop lists
         s = text[i:pos]
@@ -255,6 +269,24 @@ def _longest_ending(text: str, pos: int, vocab: dict[str, str] | frozenset[str],
             return s
     s = text[pos - 1 : pos] if pos else ""
     return s if s and s in vocab else None
+
+
+def _longest_ending(text: str, pos: int, vocab: dict[str, str] | frozenset[str], max_len: int) -> str | None:
+    if pos <= 0 or pos > len(text):
+        return _longest_ending_scan(text, pos, vocab, max_len)  # out-of-range positions: slice semantics
+    hit = _ENDING_INDEX.get(id(vocab))
+    if hit is None or hit[0] is not vocab:
+        hit = _ending_index(vocab)
+    if text[pos - 1] not in hit[1]:  # every word ending here ends with this character
+        return None
+    room = pos if pos < max_len else max_len
+    for k in hit[2]:  # longest first; single characters only from stop lists
+        if k <= room:
+            s = text[pos - k : pos]
+            if s in vocab:
+                return s
+    s = text[pos - 1]
+    return s if s in vocab else None
 
 
 _VERB_POS = frozenset({"v", "vn", "a", "ad", "d", "p", "c"})
@@ -327,7 +359,8 @@ def _company_before(text: str, pos: int) -> str | None:
 
 
 def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
+    c = ch[:1]  # what _CJK.match(ch) looks at, without the regex call
+    return "\u3400" <= c <= "\u9fff"
 
 
 def _region_ending(text: str, pos: int, lex: _Lexicon) -> str | None:

@@ -236,7 +236,8 @@ class Context:
         """The mention covering pos, if any."""
         types = tuple(types)
         i = bisect_right(self._m_starts, pos) - 1
-        while i >= 0 and i >= bisect_right(self._m_starts, pos) - 4:
+        lo = i - 3
+        while i >= 0 and i >= lo:
             m = self.mentions[i]
             if m.start <= pos < m.end and m.type in types:
                 return m
